@@ -1,0 +1,6 @@
+import Defi
+import ServiceKit
+
+try await ServiceMain.run(.defi) { setup in
+    try await DefiService.configure(&setup)
+}

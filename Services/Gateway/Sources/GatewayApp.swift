@@ -1,0 +1,47 @@
+import Contracts
+import Hummingbird
+import Logging
+import ServiceKit
+
+/// Builds the gateway's HTTP application: middleware, routes and the backend clients.
+public enum GatewayApp {
+    /// Dependencies of the routes, replaceable in tests.
+    public struct Dependencies: Sendable {
+        /// Probes backend health.
+        public var health: any HealthProbe
+        /// Backend RPC clients.
+        public var backends: Backends
+
+        /// Creates the dependencies.
+        public init(health: any HealthProbe, backends: Backends) {
+            self.health = health
+            self.backends = backends
+        }
+
+        /// The production dependencies: RPC clients at the configured addresses.
+        public static func live(settings: Settings) throws -> Dependencies {
+            let backends = try Backends(settings: settings)
+            return Dependencies(health: RPCHealthProbe(backends: backends), backends: backends)
+        }
+    }
+
+    /// Builds the router with every route and middleware.
+    public static func makeRouter(settings: Settings, logger: Logger, dependencies: Dependencies) -> Router<GatewayContext> {
+        let router = Router(context: GatewayContext.self)
+        router.add(middleware: EdgeMiddleware(logger: logger, accessLog: settings.string("access.log", default: "true") != "false"))
+        HealthController(probe: dependencies.health, services: ServiceName.backends,
+                         timeout: settings.seconds("health.probe.timeout", default: 0.8))
+            .addRoutes(to: router)
+        OpenAPIController(document: OpenAPIDocument.make(version: ProductVersion.current)).addRoutes(to: router)
+        return router
+    }
+
+    /// Builds the application listening on `$PORT` on all interfaces.
+    public static func makeApplication(settings: Settings, logger: Logger, dependencies: Dependencies,
+                                       host: String = "0.0.0.0") -> some ApplicationProtocol {
+        let router = makeRouter(settings: settings, logger: logger, dependencies: dependencies)
+        return Application(router: router,
+                           configuration: .init(address: .hostname(host, port: settings.port), serverName: nil),
+                           logger: logger)
+    }
+}

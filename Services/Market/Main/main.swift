@@ -1,0 +1,6 @@
+import Market
+import ServiceKit
+
+try await ServiceMain.run(.market) { setup in
+    try await MarketService.configure(&setup)
+}

@@ -1,0 +1,210 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A JSON-RPC client for one server address, with a small pool of pipelined connections.
+///
+/// Connections are opened lazily and re-opened after failures with exponential backoff plus jitter; while a
+/// connection is backing off, calls fail fast with ``RPCErrorCode/notConnected`` instead of queueing, so callers
+/// (the gateway's health check, for one) always answer promptly. A call that the server refused because it was
+/// shutting down is retried once on a fresh connection.
+public final class RPCClient: Sendable {
+    /// Client settings.
+    public struct Configuration: Sendable {
+        /// The server's address.
+        public var address: RPCAddress
+        /// Number of pooled connections (calls are spread round-robin).
+        public var connections: Int
+        /// Timeout for establishing a connection.
+        public var connectTimeout: Duration
+        /// Deadline of a call when the caller gives none.
+        public var defaultTimeout: Duration
+        /// Largest accepted response frame.
+        public var maxFrameBytes: Int
+        /// First reconnect delay; doubles per failure up to `maxBackoff`.
+        public var initialBackoff: Duration
+        /// Longest reconnect delay.
+        public var maxBackoff: Duration
+
+        /// Creates a configuration.
+        public init(address: RPCAddress, connections: Int = 2, connectTimeout: Duration = .milliseconds(500),
+                    defaultTimeout: Duration = .seconds(10), maxFrameBytes: Int = 64 << 20,
+                    initialBackoff: Duration = .milliseconds(50), maxBackoff: Duration = .seconds(2)) {
+            self.address = address
+            self.connections = max(1, connections)
+            self.connectTimeout = connectTimeout
+            self.defaultTimeout = defaultTimeout
+            self.maxFrameBytes = maxFrameBytes
+            self.initialBackoff = initialBackoff
+            self.maxBackoff = maxBackoff
+        }
+    }
+
+    /// The client's configuration.
+    public let configuration: Configuration
+    let group: any EventLoopGroup
+    private let slots: [ConnectionSlot]
+    private let nextSlot = Atomic<Int>(0)
+    private let nextID = Atomic<Int64>(1)
+
+    /// Creates a client; nothing connects until the first call.
+    public init(configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.configuration = configuration
+        self.group = eventLoopGroup
+        self.slots = (0..<configuration.connections).map { _ in ConnectionSlot() }
+    }
+
+    /// Convenience initialiser for an address with default settings.
+    public convenience init(address: RPCAddress) {
+        self.init(configuration: Configuration(address: address))
+    }
+
+    /// Calls a typed method and decodes its result.
+    ///
+    /// Throws ``RPCError``: the server's error, or client-side -32001 (deadline), -32003 (cancelled),
+    /// -32010 (not connected: the call was not sent) and -32011 (connection lost while in flight).
+    public func call<M: RPCMethod>(_ method: M.Type, _ params: M.Params, timeout: Duration? = nil,
+                                   context: RPCCallContext = RPCCallContext()) async throws -> M.Result {
+        let frame = try await rawCall(method: M.name, params: params, timeout: timeout, context: context)
+        do {
+            return try RPCCodec.decode(ResultEnvelope<M.Result>.self, from: frame).result
+        } catch {
+            throw RPCError(code: RPCErrorCode.internalError,
+                           message: "malformed result for \(M.name): \(DecodingErrorDescription(error))")
+        }
+    }
+
+    /// Calls a method by name; returns the raw response frame (for generic callers such as health probes).
+    public func rawCall<P: Encodable & Sendable>(method: String, params: P, timeout: Duration? = nil,
+                                                 context: RPCCallContext = RPCCallContext()) async throws -> ByteBuffer {
+        let timeout = timeout ?? configuration.defaultTimeout
+        let deadline = ContinuousClock.now + timeout
+        var ctx = context
+        ctx.timeoutMs = Int64(timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        var attempts = 0
+        while true {
+            attempts += 1
+            let id = RPCID.number(nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
+            let frame = try RPCCodec.request(id: id, method: method, params: params, ctx: ctx)
+            let slot = slots[nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
+            let connection = try await slot.connection(configuration: configuration, group: group)
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { throw RPCError(code: RPCErrorCode.deadlineExceeded, message: "deadline exceeded") }
+            let response = try await connection.roundTrip(id: id, frame: frame, timeout: remaining)
+            let header = try? RPCCodec.decode(FrameHeader.self, from: response)
+            if let error = header?.error {
+                if error.code == RPCErrorCode.shuttingDown, attempts < 3 {
+                    slot.discard(connection)
+                    continue
+                }
+                throw error
+            }
+            return response
+        }
+    }
+
+    /// Closes every pooled connection.
+    public func close() {
+        for slot in slots { slot.closeAll() }
+    }
+}
+
+/// One pooled connection and its reconnect state.
+final class ConnectionSlot: Sendable {
+    private enum State {
+        case idle(failures: Int, retryAt: ContinuousClock.Instant?)
+        case connecting(EventLoopFuture<RPCConnection>)
+        case connected(RPCConnection)
+    }
+
+    private let state = Mutex<State>(.idle(failures: 0, retryAt: nil))
+
+    /// Returns a live connection, connecting if needed; fails fast while backing off after a failure.
+    func connection(configuration: RPCClient.Configuration, group: any EventLoopGroup) async throws -> RPCConnection {
+        let promise = group.next().makePromise(of: RPCConnection.self)
+        let action = state.withLock { state -> Either in
+            switch state {
+            case .connected(let connection) where connection.isActive:
+                return .ready(connection)
+            case .connecting(let future):
+                return .wait(future)
+            case .idle(let failures, let retryAt):
+                if let retryAt, ContinuousClock.now < retryAt {
+                    return .backingOff(failures)
+                }
+                state = .connecting(promise.futureResult)
+                return .connect(failures)
+            case .connected:
+                state = .connecting(promise.futureResult)
+                return .connect(0)
+            }
+        }
+        switch action {
+        case .ready(let connection):
+            promise.fail(CancellationError())
+            return connection
+        case .wait(let future):
+            promise.fail(CancellationError())
+            do { return try await future.get() } catch { throw notConnected(configuration, error) }
+        case .backingOff:
+            promise.fail(CancellationError())
+            throw RPCError(code: RPCErrorCode.notConnected,
+                           message: "\(configuration.address) unavailable (reconnecting after failures)")
+        case .connect(let failures):
+            do {
+                let connection = try await RPCConnection.connect(
+                    to: configuration.address, group: group, maxFrameBytes: configuration.maxFrameBytes,
+                    connectTimeout: configuration.connectTimeout)
+                state.withLock { $0 = .connected(connection) }
+                promise.succeed(connection)
+                return connection
+            } catch {
+                let delay = Backoff.delay(failures: failures, initial: configuration.initialBackoff, max: configuration.maxBackoff)
+                state.withLock { $0 = .idle(failures: failures + 1, retryAt: ContinuousClock.now + delay) }
+                promise.fail(error)
+                throw notConnected(configuration, error)
+            }
+        }
+    }
+
+    /// Drops a connection the server is closing, so the next call reconnects immediately.
+    func discard(_ connection: RPCConnection) {
+        state.withLock { state in
+            if case .connected(let current) = state, current === connection { state = .idle(failures: 0, retryAt: nil) }
+        }
+        connection.close()
+    }
+
+    /// Closes the current connection, if any.
+    func closeAll() {
+        let current = state.withLock { state -> RPCConnection? in
+            defer { state = .idle(failures: 0, retryAt: nil) }
+            if case .connected(let connection) = state { return connection }
+            return nil
+        }
+        current?.close()
+    }
+
+    private func notConnected(_ configuration: RPCClient.Configuration, _ error: any Error) -> RPCError {
+        if let error = error as? RPCError { return error }
+        return RPCError(code: RPCErrorCode.notConnected, message: "cannot connect to \(configuration.address): \(error)")
+    }
+
+    private enum Either {
+        case ready(RPCConnection)
+        case wait(EventLoopFuture<RPCConnection>)
+        case backingOff(Int)
+        case connect(Int)
+    }
+}
+
+/// Exponential backoff with jitter.
+enum Backoff {
+    /// The delay before retry number `failures + 1`: `initial · 2^failures`, capped, with ±20 % jitter.
+    static func delay(failures: Int, initial: Duration, max maximum: Duration) -> Duration {
+        let base = initial * (1 << min(failures, 16))
+        let capped = base > maximum ? maximum : base
+        return capped * Double.random(in: 0.8...1.2)
+    }
+}

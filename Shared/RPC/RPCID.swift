@@ -1,0 +1,31 @@
+/// A JSON-RPC request id: a number or a string.
+public enum RPCID: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A numeric id (our clients use increasing integers).
+    case number(Int64)
+    /// A string id.
+    case string(String)
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int64.self) {
+            self = .number(number)
+        } else {
+            self = .string(try container.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .number(let value): String(value)
+        case .string(let value): value
+        }
+    }
+}
