@@ -44,7 +44,7 @@ public final class RPCClient: Sendable {
     /// The client's configuration.
     public let configuration: Configuration
     let group: any EventLoopGroup
-    private let slots: [ConnectionSlot]
+    private let pool: ConnectionPool
     private let nextSlot = Atomic<Int>(0)
     private let nextID = Atomic<Int64>(1)
 
@@ -52,7 +52,7 @@ public final class RPCClient: Sendable {
     public init(configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
         self.group = eventLoopGroup
-        self.slots = (0..<configuration.connections).map { _ in ConnectionSlot() }
+        self.pool = ConnectionPool(size: configuration.connections, configuration: configuration, group: eventLoopGroup)
     }
 
     /// Convenience initialiser for an address with default settings.
@@ -87,15 +87,15 @@ public final class RPCClient: Sendable {
             attempts += 1
             let id = RPCID.number(nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
             let frame = try RPCCodec.request(id: id, method: method, params: params, ctx: ctx)
-            let slot = slots[nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
-            let connection = try await slot.connection(configuration: configuration, group: group)
+            let preferred = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue % configuration.connections
+            let (connection, slot) = try await pool.connection(preferring: preferred)
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { throw RPCError(code: RPCErrorCode.deadlineExceeded, message: "deadline exceeded") }
             let response = try await connection.roundTrip(id: id, frame: frame, timeout: remaining)
             let header = try? RPCCodec.decode(FrameHeader.self, from: response)
             if let error = header?.error {
                 if error.code == RPCErrorCode.shuttingDown, attempts < 3 {
-                    slot.discard(connection)
+                    pool.discard(connection, slot: slot)
                     continue
                 }
                 throw error
@@ -106,96 +106,121 @@ public final class RPCClient: Sendable {
 
     /// Closes every pooled connection.
     public func close() {
-        for slot in slots { slot.closeAll() }
+        pool.closeAll()
     }
 }
 
-/// One pooled connection and its reconnect state.
-final class ConnectionSlot: Sendable {
-    private enum State {
-        case idle(failures: Int, retryAt: ContinuousClock.Instant?)
+/// The client's connections and the reconnect backoff they share (they all reach the same address).
+final class ConnectionPool: Sendable {
+    private enum Slot {
+        case idle
         case connecting(EventLoopFuture<RPCConnection>)
         case connected(RPCConnection)
     }
 
-    private let state = Mutex<State>(.idle(failures: 0, retryAt: nil))
+    private struct State {
+        var slots: [Slot]
+        var failures = 0
+        var retryAt: ContinuousClock.Instant?
+    }
 
-    /// Returns a live connection, connecting if needed; fails fast while backing off after a failure.
-    func connection(configuration: RPCClient.Configuration, group: any EventLoopGroup) async throws -> RPCConnection {
+    private enum Plan {
+        case ready(RPCConnection)
+        case wait(EventLoopFuture<RPCConnection>, fallback: RPCConnection?)
+        case connect(failures: Int, fallback: RPCConnection?)
+        case unavailable
+    }
+
+    private let state: Mutex<State>
+    private let configuration: RPCClient.Configuration
+    private let group: any EventLoopGroup
+
+    init(size: Int, configuration: RPCClient.Configuration, group: any EventLoopGroup) {
+        self.state = Mutex(State(slots: Array(repeating: .idle, count: size)))
+        self.configuration = configuration
+        self.group = group
+    }
+
+    /// A live connection, preferably slot `index`'s; connects that slot if needed. While backing off after failed
+    /// connects it answers with another live connection if there is one, else fails fast.
+    func connection(preferring index: Int) async throws -> (RPCConnection, Int) {
         let promise = group.next().makePromise(of: RPCConnection.self)
-        let action = state.withLock { state -> Either in
-            switch state {
-            case .connected(let connection) where connection.isActive:
-                return .ready(connection)
-            case .connecting(let future):
-                return .wait(future)
-            case .idle(let failures, let retryAt):
-                if let retryAt, ContinuousClock.now < retryAt {
-                    return .backingOff(failures)
-                }
-                state = .connecting(promise.futureResult)
-                return .connect(failures)
-            case .connected:
-                state = .connecting(promise.futureResult)
-                return .connect(0)
+        let plan = state.withLock { state -> Plan in
+            if case .connected(let connection) = state.slots[index], connection.isActive { return .ready(connection) }
+            let fallback = state.slots.lazy.compactMap { slot -> RPCConnection? in
+                if case .connected(let connection) = slot, connection.isActive { return connection }
+                return nil
+            }.first
+            if case .connecting(let future) = state.slots[index] { return .wait(future, fallback: fallback) }
+            if let retryAt = state.retryAt, ContinuousClock.now < retryAt {
+                return fallback.map(Plan.ready) ?? .unavailable
             }
+            state.slots[index] = .connecting(promise.futureResult)
+            return .connect(failures: state.failures, fallback: fallback)
         }
-        switch action {
+        switch plan {
         case .ready(let connection):
             promise.fail(CancellationError())
-            return connection
-        case .wait(let future):
+            return (connection, index)
+        case .unavailable:
             promise.fail(CancellationError())
-            do { return try await future.get() } catch { throw notConnected(configuration, error) }
-        case .backingOff:
+            throw RPCError(code: RPCErrorCode.notConnected, message: "\(configuration.address) unavailable (reconnecting after failures)")
+        case .wait(let future, let fallback):
             promise.fail(CancellationError())
-            throw RPCError(code: RPCErrorCode.notConnected,
-                           message: "\(configuration.address) unavailable (reconnecting after failures)")
-        case .connect(let failures):
+            do { return (try await future.get(), index) } catch {
+                if let fallback { return (fallback, index) }
+                throw notConnected(error)
+            }
+        case .connect(let failures, let fallback):
             do {
                 let connection = try await RPCConnection.connect(
                     to: configuration.address, group: group, maxFrameBytes: configuration.maxFrameBytes,
                     connectTimeout: configuration.connectTimeout)
-                state.withLock { $0 = .connected(connection) }
+                state.withLock { state in
+                    state.slots[index] = .connected(connection)
+                    state.failures = 0
+                    state.retryAt = nil
+                }
                 promise.succeed(connection)
-                return connection
+                return (connection, index)
             } catch {
                 let delay = Backoff.delay(failures: failures, initial: configuration.initialBackoff, max: configuration.maxBackoff)
-                state.withLock { $0 = .idle(failures: failures + 1, retryAt: ContinuousClock.now + delay) }
+                state.withLock { state in
+                    state.slots[index] = .idle
+                    state.failures = failures + 1
+                    state.retryAt = ContinuousClock.now + delay
+                }
                 promise.fail(error)
-                throw notConnected(configuration, error)
+                if let fallback { return (fallback, index) }
+                throw notConnected(error)
             }
         }
     }
 
-    /// Drops a connection the server is closing, so the next call reconnects immediately.
-    func discard(_ connection: RPCConnection) {
+    /// Drops a connection the server is closing, so the next call reconnects at once.
+    func discard(_ connection: RPCConnection, slot index: Int) {
         state.withLock { state in
-            if case .connected(let current) = state, current === connection { state = .idle(failures: 0, retryAt: nil) }
+            if case .connected(let current) = state.slots[index], current === connection { state.slots[index] = .idle }
         }
         connection.close()
     }
 
-    /// Closes the current connection, if any.
+    /// Closes every connection.
     func closeAll() {
-        let current = state.withLock { state -> RPCConnection? in
-            defer { state = .idle(failures: 0, retryAt: nil) }
-            if case .connected(let connection) = state { return connection }
-            return nil
+        let open = state.withLock { state -> [RPCConnection] in
+            let open = state.slots.compactMap { slot -> RPCConnection? in
+                if case .connected(let connection) = slot { return connection }
+                return nil
+            }
+            state.slots = Array(repeating: .idle, count: state.slots.count)
+            return open
         }
-        current?.close()
+        for connection in open { connection.close() }
     }
 
-    private func notConnected(_ configuration: RPCClient.Configuration, _ error: any Error) -> RPCError {
+    private func notConnected(_ error: any Error) -> RPCError {
         if let error = error as? RPCError { return error }
         return RPCError(code: RPCErrorCode.notConnected, message: "cannot connect to \(configuration.address): \(error)")
-    }
-
-    private enum Either {
-        case ready(RPCConnection)
-        case wait(EventLoopFuture<RPCConnection>)
-        case backingOff(Int)
-        case connect(Int)
     }
 }
 

@@ -1,62 +1,94 @@
 import Foundation
+import Synchronization
 
 /// A real child process started by a test (a service executable, supervisord, the replay upstream).
 ///
-/// Output goes to a log file so a failing test can show it; the process is sent SIGTERM (then SIGKILL) on `stop()`.
+/// Spawned with `posix_spawn` and an empty signal mask with default dispositions: the test runner's threads block
+/// most signals, and a child inheriting that mask (supervisord, for one) would never see SIGTERM.
+/// Output goes to a log file so a failing test can show it; `stop()` sends SIGTERM, then SIGKILL.
 public final class ServiceProcess: Sendable {
     /// The executable's path.
     public let executable: String
     /// Where its standard output and error go.
     public let logPath: String
-    private let process: Process
+    /// The child's process id.
+    public let pid: Int32
+    private let exitStatus = Mutex<Int32?>(nil)
 
     /// Starts `executable` with `arguments`, the given environment added to a minimal inherited one.
     public init(executable: String, arguments: [String] = [], environment: [String: String], logPath: String,
                 currentDirectory: String? = nil) throws {
         self.executable = executable
         self.logPath = logPath
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { key, _ in
-            ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV"].contains(key)
+            ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "PYENV_ROOT"].contains(key)
         }
         env.merge(environment) { _, new in new }
-        process.environment = env
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        // Glibc's module does not expose posix_spawn_file_actions_addchdir_np, so a shell changes directory first.
+        let command = currentDirectory.map { ["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", $0, executable] }
+            ?? [executable]
+        let argv = (command + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, command[0], &actions, &attributes, argv, envp)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
+        pid = child
     }
 
-    /// The child's process id.
-    public var pid: Int32 { process.processIdentifier }
-
-    /// Whether the child is still running.
-    public var isRunning: Bool { process.isRunning }
+    /// Whether the child is still running (reaps it once it has exited).
+    public var isRunning: Bool {
+        exitStatus.withLock { status in
+            if status != nil { return false }
+            var raw: Int32 = 0
+            let reaped = waitpid(pid, &raw, WNOHANG)
+            guard reaped == pid else { return reaped == 0 }
+            // WIFEXITED / WEXITSTATUS, or 128 + signal number when killed.
+            status = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+            return false
+        }
+    }
 
     /// Sends a signal to the child.
     public func signal(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        if isRunning { kill(pid, signal) }
     }
 
     /// Waits for the child to exit (up to `timeout`); returns its exit status, or nil if it is still running.
     @discardableResult
     public func waitForExit(timeout: Duration = .seconds(10)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
+        while isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return process.isRunning ? nil : process.terminationStatus
+        return isRunning ? nil : exitStatus.withLock { $0 }
     }
 
     /// Stops the child: SIGTERM, then SIGKILL after `grace`.
     public func stop(grace: Duration = .seconds(10)) async {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         signal(SIGTERM)
         if await waitForExit(timeout: grace) == nil {
             signal(SIGKILL)
