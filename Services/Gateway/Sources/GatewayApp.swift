@@ -18,6 +18,11 @@ public enum GatewayApp {
             self.backends = backends
         }
 
+        /// The route areas beyond health and documentation, in registration order.
+        func areas(settings: Settings) -> [any RouteArea] {
+            []
+        }
+
         /// The production dependencies: RPC clients at the configured addresses.
         public static func live(settings: Settings) throws -> Dependencies {
             let backends = try Backends(settings: settings)
@@ -32,7 +37,10 @@ public enum GatewayApp {
         HealthController(probe: dependencies.health, services: ServiceName.backends,
                          timeout: settings.seconds("health.probe.timeout", default: 0.8))
             .addRoutes(to: router)
-        OpenAPIController(document: OpenAPIDocument.make(version: ProductVersion.current)).addRoutes(to: router)
+        let areas = dependencies.areas(settings: settings)
+        for area in areas { area.addRoutes(to: router) }
+        OpenAPIController(document: OpenAPIDocument.make(version: ProductVersion.current, fragments: areas.map(\.openAPI)))
+            .addRoutes(to: router)
         return router
     }
 
