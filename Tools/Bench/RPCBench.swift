@@ -71,6 +71,7 @@ enum BenchEcho: RPCMethod {
 /// Runs `calls` operations with `inFlight` concurrent workers and records each call's latency.
 func measure(calls: Int, inFlight: Int, _ operation: @escaping @Sendable () async throws -> Void) async throws -> Measurement {
     let perWorker = calls / inFlight
+    let cpuStart = processCPUSeconds()
     let started = ContinuousClock.now
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
         for _ in 0..<inFlight {
@@ -90,7 +91,7 @@ func measure(calls: Int, inFlight: Int, _ operation: @escaping @Sendable () asyn
         return all
     }
     let elapsed = microseconds(ContinuousClock.now - started) / 1e6
-    return Measurement(samples: latencies, seconds: elapsed)
+    return Measurement(samples: latencies, seconds: elapsed, cpuSeconds: processCPUSeconds() - cpuStart)
 }
 
 func microseconds(_ duration: Duration) -> Double {
