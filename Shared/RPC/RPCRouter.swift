@@ -7,14 +7,21 @@ public struct RPCRequestContext: Sendable {
     public var method: String
     /// The originating request id, when the caller sent one (the gateway's `X-Request-Id`).
     public var requestID: String?
-    /// A logger carrying `rpc.method` and `request.id` metadata.
-    public var logger: Logger
+    private let baseLogger: Logger
+
+    /// A logger carrying `rpc.method` and `request.id` metadata (built on first use: most calls never log).
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "rpc.method"] = "\(method)"
+        if let requestID { logger[metadataKey: "request.id"] = "\(requestID)" }
+        return logger
+    }
 
     /// Creates a context (used by the server, and by tests calling handlers directly).
-    public init(method: String, requestID: String? = nil, logger: Logger) {
+    public init(method: String, requestID: String? = nil, baseLogger: Logger) {
         self.method = method
         self.requestID = requestID
-        self.logger = logger
+        self.baseLogger = baseLogger
     }
 }
 
