@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "store-svc", targets: ["StoreMain"]),
         .executable(name: "monitor-svc", targets: ["MonitorMain"]),
         .executable(name: "cryptodt-bench", targets: ["Bench"]),
+        .executable(name: "cryptodt-admin", targets: ["StoreAdmin"]),
         .executable(name: "replay-upstream", targets: ["ReplayUpstreamMain"]),
     ],
     dependencies: [
@@ -82,6 +83,17 @@ let package = Package(
                                  .product(name: "Logging", package: "swift-log"),
                                  .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Shared/TestSupport",
+            swiftSettings: strict
+        ),
+
+        .target(
+            name: "StoreClient",
+            dependencies: ["RPC", "Contracts", "CryptoModels",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "DequeModule", package: "swift-collections")],
+            path: "Shared/StoreClient",
             swiftSettings: strict
         ),
 
@@ -148,9 +160,18 @@ let package = Package(
         // MARK: Tools
         .executableTarget(
             name: "Bench",
-            dependencies: nio + ["RPC", "ServiceKit",
+            dependencies: nio + ["RPC", "ServiceKit", "Store", "CryptoModels",
+                                 .product(name: "GRDB", package: "GRDB.swift"),
                                  .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/Bench",
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "StoreAdmin",
+            dependencies: ["Store", "RPC", "Contracts", "ServiceKit", "CryptoModels",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/StoreAdmin",
             swiftSettings: strict
         ),
 
@@ -180,9 +201,12 @@ let package = Package(
         .testTarget(name: "ReplayUpstreamTests", dependencies: ["ReplayUpstream",
                                                                .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/ReplayUpstreamTests", swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "CryptoModels", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "StoreTests", dependencies: ["Store", "CryptoModels", "Contracts", "RPC", "ServiceKit", "TestSupport",
+                                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                                       .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/StoreTests", swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Contracts", "TestSupport",
+        .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Contracts", "TestSupport", "StoreClient", "CryptoModels", "ServiceKit",
+                                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOHTTP1", package: "swift-nio")],
                     path: "Tests/EndToEndTests", swiftSettings: strict),
