@@ -43,7 +43,7 @@ struct StoreHousekeepingTests {
             #expect(result.cutoffs["prices"] == prices)
             #expect(result.cutoffs["market_snapshots"] == nil)
 
-            let kept = try await f.client.call(API.PriceHistory.self, .init(symbol: "ZZT", from: 0, to: F.now, maxPoints: 100))
+            let kept = try await f.client.call(API.PriceHistory.self, .init(symbol: "ZZT", from: prices - 50, to: prices + 49, maxPoints: 100))
             #expect(kept.points.map(\.ts) == [prices, prices + 1])
             let keptCandles = try await f.client.call(API.CandleRange.self, .init(symbol: "ZZTUSDT", interval: .h1, from: F.now - 60 * F.day, to: F.now))
             #expect(keptCandles.candles.map(\.openTime) == [candles, candles + hour])
