@@ -85,7 +85,8 @@ public struct StoreHousekeeping: Sendable {
     }
 
     /// The scheduled services: retention (first run at start), optimize (first after one interval), and backups
-    /// (first when the newest existing backup is one interval old, so restarts do not postpone backups).
+    /// (first when the newest existing backup is one interval old, so restarts do not postpone backups; within five
+    /// minutes when there is none).
     public func services() -> [PeriodicJob] {
         var jobs = [
             PeriodicJob(name: JobName.retention, interval: configuration.retentionInterval, initialDelay: .zero,
@@ -97,7 +98,9 @@ public struct StoreHousekeeping: Sendable {
             let newest = (try? listBackups())?.first?.createdAt
             if let newest { status.succeeded(JobName.backup, at: newest) }
             let age = newest.map { Duration.milliseconds(max(0, now() - $0)) }
-            let delay = age.map { $0 >= interval ? Duration.zero : interval - $0 } ?? interval
+            // Without any backup yet, the first one is taken within minutes, so a process that restarts more often
+            // than the interval still gets backed up.
+            let delay = age.map { $0 >= interval ? Duration.zero : interval - $0 } ?? min(interval, .seconds(300))
             jobs.append(PeriodicJob(name: JobName.backup, interval: interval, initialDelay: delay, logger: logger) {
                 _ = try await self.runBackup()
             })
