@@ -3,22 +3,6 @@ import CryptoModels
 import Foundation
 import GRDB
 
-/// Figures of one table layout at scale.
-public struct ScaleReadResult: Sendable, Hashable, Codable {
-    /// Candles in the table.
-    public var rows: Int
-    /// Seconds spent filling the table (SQL fast path, not the measured write path).
-    public var fillSeconds: Double
-    /// Median latency of the 90-day 1h read, ms.
-    public var p50Ms: Double
-    /// 99th percentile of that read, ms.
-    public var p99Ms: Double
-    /// Rows each read returned.
-    public var readRows: Int
-    /// Database file bytes per candle (after a checkpoint, empty schema subtracted).
-    public var bytesPerCandle: Double
-}
-
 /// Insert figures of the naive baseline.
 public struct BaselineInsertResult: Sendable, Hashable, Codable {
     /// Candles written.
@@ -121,13 +105,10 @@ extension StoreBenchmark {
     }
 
     /// Builds a table of `rows` 1h candles (`symbols` series) with the SQL fast path — in the store's schema, or the
-    /// naive baseline's when `naive` — then reads 90 days of 1h candles of one symbol `reads` times.
-    public static func runScaleRead(directory: String, rows: Int, symbols: Int = 100, reads: Int = 200,
-                                    naive: Bool) async throws -> ScaleReadResult {
+    /// naive baseline's when `naive` — ready for `ScaleTable.read()`.
+    public static func buildScaleTable(directory: String, rows: Int, symbols: Int = 100, naive: Bool) async throws -> ScaleTable {
         let path = URL(fileURLWithPath: directory).appendingPathComponent("scale-\(naive ? "naive" : "store")-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let store = try SQLiteHistoryStore(path: path)
-        defer { try? store.close() }
         if naive { try await store.pool.write { db in try db.execute(sql: naiveSchema) } }
         try await store.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         let emptyBytes = SQLiteHistoryStore.fileSize(path)
@@ -150,34 +131,67 @@ extension StoreBenchmark {
             _ = try db.checkpoint(.truncate)
             try db.execute(sql: "ANALYZE")
         }
-        let fillSeconds = seconds(clock.now - fillStart)
         let total = symbols * perSymbol
-        let bytes = SQLiteHistoryStore.fileSize(path) - emptyBytes
         // 90 days ending in the middle of the first symbol's series.
         let readTo = start + Int64(perSymbol / 2) * hour
-        let readFrom = readTo - Int64(24 * 90 - 1) * hour
-        var latencies: [Double] = []
-        var returned = 0
-        for _ in 0..<reads {
-            let began = clock.now
-            if naive {
-                returned = try await store.pool.read { db in
-                    let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                        SELECT open_time, open, high, low, close, volume, closed FROM candles
-                        WHERE symbol = ? AND interval = ? AND open_time >= ? AND open_time <= ? ORDER BY open_time
-                        """), arguments: ["SYM0USDT", "1h", readFrom, readTo])
-                    var candles: [Candle] = []
-                    while let row = try rows.next() { candles.append(try SQLiteHistoryStore.candle(row)) }
-                    return candles.count
-                }
-            } else {
-                returned = try await store.candles(symbol: "SYM0USDT", interval: .h1, from: readFrom, to: readTo, limit: nil).count
+        return ScaleTable(store: store, path: path, naive: naive, rows: total, fillSeconds: seconds(clock.now - fillStart),
+                          bytesPerCandle: Double(SQLiteHistoryStore.fileSize(path) - emptyBytes) / Double(max(total, 1)),
+                          readFrom: readTo - Int64(24 * 90 - 1) * hour, readTo: readTo)
+    }
+}
+
+/// A large candle table built by `StoreBenchmark.buildScaleTable`, read by `read()` and deleted by `remove()`.
+public final class ScaleTable: Sendable {
+    let store: SQLiteHistoryStore
+    let path: String
+    /// Whether this is the naive baseline layout.
+    public let naive: Bool
+    /// Candles in the table.
+    public let rows: Int
+    /// Seconds spent filling it (SQL fast path, not the measured write path).
+    public let fillSeconds: Double
+    /// Database file bytes per candle (after a checkpoint, empty schema subtracted).
+    public let bytesPerCandle: Double
+    let readFrom: EpochMillis
+    let readTo: EpochMillis
+
+    init(store: SQLiteHistoryStore, path: String, naive: Bool, rows: Int, fillSeconds: Double, bytesPerCandle: Double,
+         readFrom: EpochMillis, readTo: EpochMillis) {
+        self.store = store
+        self.path = path
+        self.naive = naive
+        self.rows = rows
+        self.fillSeconds = fillSeconds
+        self.bytesPerCandle = bytesPerCandle
+        self.readFrom = readFrom
+        self.readTo = readTo
+    }
+
+    /// Reads 90 days of 1h candles of one symbol, decoded into `Candle`s; returns the latency in ms and the rows.
+    public func read() async throws -> (ms: Double, rows: Int) {
+        let clock = ContinuousClock()
+        let began = clock.now
+        let count: Int
+        if naive {
+            let (from, to) = (readFrom, readTo)
+            count = try await store.pool.read { db in
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                    SELECT open_time, open, high, low, close, volume, closed FROM candles
+                    WHERE symbol = ? AND interval = ? AND open_time >= ? AND open_time <= ? ORDER BY open_time
+                    """), arguments: ["SYM0USDT", "1h", from, to])
+                var candles: [Candle] = []
+                while let row = try rows.next() { candles.append(try SQLiteHistoryStore.candle(row)) }
+                return candles.count
             }
-            latencies.append(seconds(clock.now - began) * 1_000)
+        } else {
+            count = try await store.candles(symbol: "SYM0USDT", interval: .h1, from: readFrom, to: readTo, limit: nil).count
         }
-        latencies.sort()
-        return ScaleReadResult(rows: total, fillSeconds: fillSeconds, p50Ms: latencies[latencies.count / 2],
-                               p99Ms: latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))],
-                               readRows: returned, bytesPerCandle: Double(bytes) / Double(max(total, 1)))
+        return (StoreBenchmark.seconds(clock.now - began) * 1_000, count)
+    }
+
+    /// Closes and deletes the database.
+    public func remove() {
+        try? store.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }
