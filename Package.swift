@@ -189,7 +189,7 @@ let package = Package(
                     path: "Tests/RPCTests", swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestSupport"],
                     path: "Tests/ServiceKitTests", swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport", "Contracts", "CryptoModels", "RPC", "ServiceKit",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/GatewayTests", swiftSettings: strict),
         .testTarget(name: "ProviderWireTests", dependencies: ["ProviderWire", "CryptoModels"],
