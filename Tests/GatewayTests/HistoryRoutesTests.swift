@@ -15,7 +15,7 @@ import TestSupport
 @Suite("history routes", .timeLimit(.minutes(1)))
 struct HistoryRoutesTests {
     /// 2026-11-21 12:00:00 UTC.
-    static let now: EpochMillis = 1_795_780_800_000
+    static let now: EpochMillis = 1_795_262_400_000
 
     /// A store stand-in: ZZT has two prices and one candle; anything else is `unknown-asset`.
     static func storeRouter(calls: RPCCallLog) -> RPCRouter {
@@ -31,7 +31,7 @@ struct HistoryRoutesTests {
         router.register(Contracts.Store.CandleRange.self) { params, _ in
             calls.record("\(params.symbol) \(params.interval.rawValue) \(params.to - params.from)")
             return CandleSeries(symbol: params.symbol, interval: params.interval, candles: [
-                Candle(openTime: 1_795_737_600_000, open: Amount(parsing: "1.5")!, high: Amount(parsing: "2")!, low: Amount(parsing: "1")!,
+                Candle(openTime: 1_795_219_200_000, open: Amount(parsing: "1.5")!, high: Amount(parsing: "2")!, low: Amount(parsing: "1")!,
                        close: Amount(parsing: "1.75")!, volume: nil, closed: false)])
         }
         return router
@@ -100,7 +100,8 @@ struct HistoryRoutesTests {
             try await client.execute(uri: path, method: .get) { response in
                 #expect(Int(response.status.code) == status)
                 #expect(response.headers[.contentType] == "application/problem+json")
-                #expect(try Self.json(response)["type"] as? String == type)
+                let body = try Self.json(response)
+                #expect(body["type"] as? String == type)
             }
             if status == 400 { #expect(calls.entries.isEmpty) }
         }

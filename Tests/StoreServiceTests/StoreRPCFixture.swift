@@ -12,7 +12,7 @@ typealias API = Contracts.Store
 /// store-svc's handlers served in-process by a real RPC server over a Unix socket, on a fresh SQLite file, with a
 /// fixed clock.
 struct StoreRPCFixture: Sendable {
-    /// A fixed "now": 2026-11-21 12:00:00 UTC.
+    /// A fixed "now": 2026-11-27 12:00:00 UTC.
     static let now: EpochMillis = 1_795_780_800_000
     /// One day in ms.
     static let day: Int64 = 86_400_000
