@@ -65,6 +65,7 @@ public final class BufferedStoreWriter: Service, Sendable {
         let send: @Sendable (RPCClient, Duration) async throws -> Void
     }
 
+    /// The queue and counters, behind the mutex.
     struct State {
         var queue = Deque<Write>()
         var inFlight = false
@@ -173,6 +174,7 @@ public final class BufferedStoreWriter: Service, Sendable {
         }
     }
 
+    /// Moves the oldest waiting write in flight, unless one already is.
     func takeNext() -> Write? {
         state.withLock { state in
             guard !state.inFlight, let write = state.queue.popFirst() else { return nil }
@@ -181,6 +183,7 @@ public final class BufferedStoreWriter: Service, Sendable {
         }
     }
 
+    /// Ends the write in flight: acknowledged (`sent`) or rejected.
     func finish(sent: Bool) {
         state.withLock { state in
             state.inFlight = false
@@ -190,6 +193,7 @@ public final class BufferedStoreWriter: Service, Sendable {
         }
     }
 
+    /// Returns the write in flight to the head of the queue (cancelled or out of time).
     func putBack(_ write: Write) {
         state.withLock { state in
             state.inFlight = false
@@ -197,6 +201,7 @@ public final class BufferedStoreWriter: Service, Sendable {
         }
     }
 
+    /// Notes a failed attempt (the write stays in flight and is retried).
     func recordFailure(_ error: any Error) {
         let text = (error as? RPCError)?.message ?? "\(error)"
         state.withLock { state in

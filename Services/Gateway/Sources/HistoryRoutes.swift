@@ -9,6 +9,7 @@ import RPC
 /// `GET /api/defi/history/{protocol}`. Parameters are checked strictly here (problem+json `invalid-parameter`);
 /// names the store has never seen come back from store-svc as `unknown-asset` / `unknown-protocol` (404).
 struct HistoryRoutes: RouteArea {
+    /// store-svc and the other backends.
     let backends: Backends
     /// The clock (epoch ms); tests may fix it.
     var now: @Sendable () -> EpochMillis = Timestamps.nowMillis
@@ -22,6 +23,7 @@ struct HistoryRoutes: RouteArea {
     /// Most candles one request may span.
     static let maxCandles = 100_000
 
+    /// Registers the four routes.
     func addRoutes(to router: Router<GatewayContext>) {
         router.get("/api/prices/history/:symbol") { request, context in try await priceHistory(request, context) }
         router.get("/api/ohlcv/history/:symbol") { request, context in try await candleHistory(request, context) }
@@ -29,6 +31,7 @@ struct HistoryRoutes: RouteArea {
         router.get("/api/defi/history/:protocol") { request, context in try await defiHistory(request, context) }
     }
 
+    /// `GET /api/prices/history/{symbol}?days=&points=&vs=`.
     func priceHistory(_ request: Request, _ context: GatewayContext) async throws -> Response {
         let query = QueryParameters(request)
         let symbol = try Self.symbol(context.parameters.get("symbol"))
@@ -44,6 +47,7 @@ struct HistoryRoutes: RouteArea {
         return try respond(body, newest: result.points.last?.ts, from: from, to: to, count: result.points.count)
     }
 
+    /// `GET /api/ohlcv/history/{symbol}?interval=&days=`.
     func candleHistory(_ request: Request, _ context: GatewayContext) async throws -> Response {
         let query = QueryParameters(request)
         let symbol = try Self.symbol(context.parameters.get("symbol"))
@@ -63,6 +67,7 @@ struct HistoryRoutes: RouteArea {
         return try respond(body, newest: series.candles.last?.openTime, from: from, to: to, count: series.candles.count)
     }
 
+    /// `GET /api/market/history?symbol=&limit=`.
     func marketHistory(_ request: Request, _ context: GatewayContext) async throws -> Response {
         let query = QueryParameters(request)
         guard let raw = query.string("symbol") else {
@@ -76,6 +81,7 @@ struct HistoryRoutes: RouteArea {
         return try respond(body, newest: result.points.first?.ts, from: nil, to: nil, count: result.points.count)
     }
 
+    /// `GET /api/defi/history/{protocol}?days=`.
     func defiHistory(_ request: Request, _ context: GatewayContext) async throws -> Response {
         let query = QueryParameters(request)
         let slug = try Self.slug(context.parameters.get("protocol"))
@@ -123,6 +129,7 @@ struct HistoryRoutes: RouteArea {
         return text.lowercased()
     }
 
+    /// Whether an ASCII byte is a letter or digit.
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }

@@ -89,6 +89,7 @@ public struct StoreConfiguration: Sendable {
         }
     }
 
+    /// A non-negative number setting, or `default` when unset.
     static func number(_ settings: Settings, _ key: String, _ variable: String, default value: Double) throws -> Double {
         guard let text = settings.string(key) else { return value }
         guard let number = Double(text), number.isFinite, number >= 0 else {

@@ -33,6 +33,7 @@ public struct StoreHandlers: Sendable {
         registerAdmin(into: &router)
     }
 
+    /// Registers the write methods (each counted in `store_write_batches_total` / `store_write_rows_total`).
     func registerWrites(into router: inout RPCRouter) {
         let store = self.store
         router.register(StoreAPI.InsertPrices.self) { params, _ in
@@ -88,6 +89,7 @@ public struct StoreHandlers: Sendable {
         }
     }
 
+    /// Registers the API key methods.
     func registerKeys(into router: inout RPCRouter) {
         let store = self.store
         router.register(StoreAPI.CreateKey.self) { params, _ in
@@ -108,6 +110,7 @@ public struct StoreHandlers: Sendable {
         }
     }
 
+    /// Registers stats, integrity check, backups, retention and optimize.
     func registerAdmin(into router: inout RPCRouter) {
         let store = self.store, housekeeping = self.housekeeping
         router.register(StoreAPI.Stats.self) { _, _ in try await store.stats() }

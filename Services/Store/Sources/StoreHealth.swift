@@ -20,6 +20,7 @@ struct StoreHealth: Sendable {
         health.register("retention") { this.retention() }
     }
 
+    /// `database`: a trivial read answers; the start-up quick check was ok; file and WAL sizes.
     func database() async -> ComponentCheck {
         let bytes = Self.size(configuration.databasePath), wal = Self.size(configuration.databasePath + "-wal")
         var observed: [String: JSON] = ["file_bytes": .number(Double(bytes)), "wal_bytes": .number(Double(wal)),
@@ -39,6 +40,7 @@ struct StoreHealth: Sendable {
         return ComponentCheck(name: "database", status: .healthy, observed: observed)
     }
 
+    /// `backups`: age of the newest backup and the last error.
     func backups() -> ComponentCheck {
         let job = status.job(StoreHousekeeping.JobName.backup)
         var observed: [String: JSON] = ["keep": .number(Double(configuration.backupKeep))]
@@ -58,6 +60,7 @@ struct StoreHealth: Sendable {
         return ComponentCheck(name: "backups", status: .healthy, observed: observed)
     }
 
+    /// `retention`: age of the last run, the windows and the last error.
     func retention() -> ComponentCheck {
         let job = status.job(StoreHousekeeping.JobName.retention)
         var observed: [String: JSON] = [:]
@@ -70,6 +73,7 @@ struct StoreHealth: Sendable {
         return ComponentCheck(name: "retention", status: .healthy, observed: observed)
     }
 
+    /// Size of a file in bytes, 0 when absent.
     static func size(_ path: String) -> Int64 {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
     }
