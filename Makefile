@@ -27,7 +27,8 @@ run: build-release
 
 ## test: set up, build, and run the whole test suite (unit + end-to-end with real processes)
 test: build
-	CRYPTODT_BIN_DIR=$(DEBUG_BIN) $(SWIFT) test $(SWIFT_FLAGS) --skip-build
+	MINILM_MODEL_DIR="$$(bash scripts/install-models.sh --print-minilm-dir)" CRYPTODT_BIN_DIR=$(DEBUG_BIN) \
+		$(SWIFT) test $(SWIFT_FLAGS) --skip-build
 
 ## bench: release build, then the benchmarks with their in-run baselines (see docs/BENCHMARKS.md)
 bench: build-release

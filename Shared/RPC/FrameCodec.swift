@@ -73,3 +73,31 @@ final class NDJSONFrameEncoder: ChannelOutboundHandler, Sendable {
         context.write(Self.wrapOutboundOut(buffer), promise: promise)
     }
 }
+
+/// Coalesces flushes: many responses written in one event-loop tick leave in one `writev` instead of one syscall each.
+///
+/// A flush is deferred to the end of the current batch of event-loop tasks; writes queued before it runs are sent with it.
+final class FlushCoalescingHandler: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    private var flushScheduled = false
+
+    func flush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            guard bound.value.handler.flushScheduled else { return }
+            bound.value.handler.flushScheduled = false
+            bound.value.context.flush()
+        }
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        // Whatever was written before the close must still leave (the last answers of a draining connection).
+        if flushScheduled {
+            flushScheduled = false
+            context.flush()
+        }
+        context.close(mode: mode, promise: promise)
+    }
+}

@@ -15,14 +15,15 @@ final class RPCConnection: Sendable {
     /// Connects to `address`; `onNotification` receives (topic, frame) of every server notification.
     static func connect(
         to address: RPCAddress, group: any EventLoopGroup, maxFrameBytes: Int, connectTimeout: Duration,
-        onNotification: (@Sendable (String, ByteBuffer) -> Void)? = nil
+        onNotification: (@Sendable (String, InboundFrame) -> Void)? = nil
     ) async throws -> RPCConnection {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(duration: connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NDJSONFrameDecoder(maxFrameBytes: maxFrameBytes)))
-                    try channel.pipeline.syncOperations.addHandler(NDJSONFrameEncoder())
+                    try channel.pipeline.syncOperations.addHandler(FlushCoalescingHandler())
+                try channel.pipeline.syncOperations.addHandler(NDJSONFrameEncoder())
                     try channel.pipeline.syncOperations.addHandler(RPCClientHandler(onNotification: onNotification))
                 }
             }
@@ -39,8 +40,8 @@ final class RPCConnection: Sendable {
     var isActive: Bool { channel.isActive }
 
     /// Sends a request frame and waits for its response frame, honouring `timeout` and task cancellation.
-    func roundTrip(id: RPCID, frame: ByteBuffer, timeout: Duration) async throws -> ByteBuffer {
-        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+    func roundTrip(id: RPCID, frame: ByteBuffer, timeout: Duration) async throws -> InboundFrame {
+        let promise = channel.eventLoop.makePromise(of: InboundFrame.self)
         let channel = self.channel
         let timer = channel.eventLoop.scheduleTask(in: TimeAmount(duration: timeout)) {
             promise.fail(RPCError(code: RPCErrorCode.deadlineExceeded, message: "deadline exceeded after \(timeout)"))
@@ -48,7 +49,8 @@ final class RPCConnection: Sendable {
         }
         return try await withTaskCancellationHandler {
             channel.writeAndFlush(PendingCall(id: id, frame: frame, promise: promise)).whenFailure { error in
-                promise.fail(RPCError(code: RPCErrorCode.connectionLost, message: "write failed: \(error)"))
+                // The frame never left: the call was not executed, so it is safe to send again elsewhere.
+                promise.fail(RPCError(code: RPCErrorCode.notConnected, message: "write failed: \(error)"))
             }
             defer { timer.cancel() }
             return try await promise.futureResult.get()
@@ -73,7 +75,7 @@ final class RPCConnection: Sendable {
 struct PendingCall: Sendable {
     let id: RPCID
     let frame: ByteBuffer
-    let promise: EventLoopPromise<ByteBuffer>
+    let promise: EventLoopPromise<InboundFrame>
 }
 
 /// A frame that expects no response (a notification such as `rpc.cancel`).
@@ -87,10 +89,10 @@ final class RPCClientHandler: ChannelDuplexHandler {
     typealias OutboundIn = Any
     typealias OutboundOut = ByteBuffer
 
-    private var pending: [RPCID: EventLoopPromise<ByteBuffer>] = [:]
-    private let onNotification: (@Sendable (String, ByteBuffer) -> Void)?
+    private var pending: [RPCID: EventLoopPromise<InboundFrame>] = [:]
+    private let onNotification: (@Sendable (String, InboundFrame) -> Void)?
 
-    init(onNotification: (@Sendable (String, ByteBuffer) -> Void)?) {
+    init(onNotification: (@Sendable (String, InboundFrame) -> Void)?) {
         self.onNotification = onNotification
     }
 
@@ -111,13 +113,13 @@ final class RPCClientHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        guard let header = try? RPCCodec.decode(FrameHeader.self, from: frame) else { return }
-        if case .some(.some(let id)) = header.id, header.method == nil {
+        guard let frame = try? InboundFrame(unwrapInboundIn(data)) else { return }
+        let id = frame.id
+        if case .value(let id) = id, frame.members.method == nil {
             pending.removeValue(forKey: id)?.succeed(frame)
-        } else if case .none = header.id, let method = header.method {
+        } else if id == .absent, let method = frame.method {
             onNotification?(method, frame)
-        } else if let error = header.error, case .some(.none) = header.id {
+        } else if id == .null, let error = frame.error {
             // An error without an id (e.g. oversized frame): the server closes the connection next.
             let failed = pending
             pending.removeAll()

@@ -26,7 +26,7 @@ public protocol RPCErrorConvertible: Error {
 
 /// The table of methods a server answers, built once at start-up.
 public struct RPCRouter: Sendable {
-    typealias Handler = @Sendable (_ frame: ByteBuffer, _ id: RPCID, _ context: RPCRequestContext) async throws -> ByteBuffer
+    typealias Handler = @Sendable (_ frame: InboundFrame, _ id: RPCID, _ context: RPCRequestContext) async throws -> ByteBuffer
 
     private(set) var handlers: [String: Handler] = [:]
 
@@ -41,7 +41,7 @@ public struct RPCRouter: Sendable {
         handlers[M.name] = { frame, id, context in
             let params: M.Params
             do {
-                params = try RPCCodec.decode(ParamsEnvelope<M.Params>.self, from: frame).params
+                params = try frame.params(M.Params.self)
             } catch {
                 throw RPCError.invalidParams("invalid params for \(M.name): \(DecodingErrorDescription(error))")
             }

@@ -59,41 +59,42 @@ extension RPCServer {
     }
 
     /// Routes one inbound frame: answers protocol errors and built-ins inline, starts a child task for a call.
-    private func handleFrame(_ frame: ByteBuffer, connectionID: UInt64, subscriberID: UInt64,
+    private func handleFrame(_ buffer: ByteBuffer, connectionID: UInt64, subscriberID: UInt64,
                              outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, group: inout DiscardingTaskGroup) {
-        let header: FrameHeader
+        let frame: InboundFrame
         do {
-            header = try RPCCodec.decode(FrameHeader.self, from: frame)
-        } catch DecodingError.typeMismatch {
-            reply(outbound, RPCCodec.error(id: nil, RPCError(code: RPCErrorCode.invalidRequest,
-                                                             message: "a request must be a JSON object (batches are not supported)")),
-                  group: &group)
-            return
+            frame = try InboundFrame(buffer)
+        } catch is ScannedFrame.NotAnObject {
+            return invalid(id: nil, "a request must be a JSON object (batches are not supported)", outbound, &group)
         } catch {
             metrics.rejected(code: RPCErrorCode.parseError)
             reply(outbound, RPCCodec.error(id: nil, RPCError(code: RPCErrorCode.parseError, message: "invalid JSON")), group: &group)
             return
         }
         // A response or an error object sent to a server is not a request; ignore it.
-        if header.method == nil, header.hasResult || header.error != nil { return }
-        let id: RPCID? = header.id.flatMap { $0 }
-        guard header.jsonrpc == "2.0" else {
-            return invalid(id: id, "'jsonrpc' must be \"2.0\"", outbound, &group)
+        if frame.members.method == nil, frame.isResponse { return }
+        let idField = frame.id
+        let echoID: RPCID? = if case .value(let id) = idField { id } else { nil }
+        guard frame.isVersion2 else {
+            return invalid(id: echoID, "'jsonrpc' must be \"2.0\"", outbound, &group)
         }
-        guard let method = header.method, !method.isEmpty else {
-            return invalid(id: id, "'method' must be a non-empty string", outbound, &group)
+        guard let method = frame.method, !method.isEmpty else {
+            return invalid(id: echoID, "'method' must be a non-empty string", outbound, &group)
         }
-        guard case .some(let presentID) = header.id else {
+        let id: RPCID
+        switch idField {
+        case .absent:
             handleNotification(method: method, frame: frame, connectionID: connectionID)
             return
-        }
-        guard let id = presentID else {
+        case .null, .invalid:
             return invalid(id: nil, "'id' must be a number or a string", outbound, &group)
+        case .value(let value):
+            id = value
         }
         switch method {
         case RPCBuiltins.Subscribe.name, RPCBuiltins.Unsubscribe.name:
             let adding = method == RPCBuiltins.Subscribe.name
-            guard let params = try? RPCCodec.decode(ParamsEnvelope<RPCBuiltins.Subscribe.Params>.self, from: frame).params else {
+            guard let params = try? frame.params(RPCBuiltins.Subscribe.Params.self) else {
                 reply(outbound, RPCCodec.error(id: id, .invalidParams("'topics' must be a list of strings")), group: &group)
                 return
             }
@@ -122,11 +123,12 @@ extension RPCServer {
                   group: &group)
             return
         }
+        let callContext = frame.context
         var logger = self.logger
         logger[metadataKey: "rpc.method"] = "\(method)"
-        if let requestID = header.ctx?.requestID { logger[metadataKey: "request.id"] = "\(requestID)" }
-        let context = RPCRequestContext(method: method, requestID: header.ctx?.requestID, logger: logger)
-        let timeoutMs = header.ctx?.timeoutMs
+        if let requestID = callContext?.requestID { logger[metadataKey: "request.id"] = "\(requestID)" }
+        let context = RPCRequestContext(method: method, requestID: callContext?.requestID, logger: logger)
+        let timeoutMs = callContext?.timeoutMs
         group.addTask {
             let response = await self.execute(handler, frame: frame, id: id, context: context,
                                               connectionID: connectionID, timeoutMs: timeoutMs)
@@ -146,20 +148,24 @@ extension RPCServer {
     }
 
     /// Handles a notification from the client; the only one understood is `rpc.cancel`.
-    private func handleNotification(method: String, frame: ByteBuffer, connectionID: UInt64) {
-        guard method == RPCBuiltins.cancelMethod,
-              let params = try? RPCCodec.decode(ParamsEnvelope<CancelParams>.self, from: frame).params else { return }
+    private func handleNotification(method: String, frame: InboundFrame, connectionID: UInt64) {
+        guard method == RPCBuiltins.cancelMethod, let params = try? frame.params(CancelParams.self) else { return }
         let canceller = state.withLock { $0.connections[connectionID]?.running[params.id] }
         canceller?.cancel()
     }
 
     /// Runs a handler with its deadline and maps its outcome to a response frame.
-    private func execute(_ handler: RPCRouter.Handler, frame: ByteBuffer, id: RPCID, context: RPCRequestContext,
+    private func execute(_ handler: RPCRouter.Handler, frame: InboundFrame, id: RPCID, context: RPCRequestContext,
                          connectionID: UInt64, timeoutMs: Int64?) async -> ByteBuffer {
         let started = ContinuousClock.now
         withUnsafeCurrentTask { task in
             guard let task else { return }
-            state.withLock { $0.connections[connectionID]?.running[id] = TaskCanceller(task: task) }
+            let expired = state.withLock { state -> Bool in
+                state.connections[connectionID]?.running[id] = TaskCanceller(task: task)
+                return state.connections[connectionID]?.deadlineExceeded.contains(id) ?? false
+            }
+            // The deadline timer may fire before this task gets to run under load: honour it now.
+            if expired { task.cancel() }
         }
         let deadlineTimer = timeoutMs.map { timeout in
             state.withLock { $0.connections[connectionID]?.channel.eventLoop }?.scheduleTask(in: .milliseconds(max(timeout, 0))) {

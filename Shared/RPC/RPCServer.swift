@@ -111,6 +111,7 @@ public final class RPCServer: Service, Sendable {
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NDJSONFrameDecoder(maxFrameBytes: maxFrame)))
+                try channel.pipeline.syncOperations.addHandler(FlushCoalescingHandler())
                 try channel.pipeline.syncOperations.addHandler(NDJSONFrameEncoder())
                 // Deinit-based teardown on purpose: a connection accepted while the server is closing is never handed
                 // to the accept loop, and the strict initialiser would then trap when it is dropped. This one closes it.
