@@ -67,8 +67,14 @@ struct StoreWriterTests {
         #expect(counts.sent == 300)
         #expect(counts.dropped == 0)
         #expect(writer.healthCheck().status == .healthy)
-        let stored = try await node.guarding { node in try await node.storedTimes("ZZBUF", from: base, to: base + 1_000) }
+        let (stored, metrics) = try await node.guarding { node in
+            (try await node.storedTimes("ZZBUF", from: base, to: base + 1_000),
+             try await node.client.call(System.Metrics.self, NoParams()).text)
+        }
         #expect(stored == Set((0..<300).map { base + Int64($0) }))
+        // The restarted store-svc counted the 200 writes it received, one row each.
+        #expect(metrics.contains(#"store_write_rows_total{method="store.prices.insert"} 200"#), "\(metrics)")
+        #expect(metrics.contains("store_query_duration_seconds"))
         await node.stop()
     }
 
