@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "store-svc", targets: ["StoreMain"]),
         .executable(name: "monitor-svc", targets: ["MonitorMain"]),
         .executable(name: "cryptodt-bench", targets: ["Bench"]),
+        .executable(name: "cryptodt-admin", targets: ["StoreAdmin"]),
         .executable(name: "replay-upstream", targets: ["ReplayUpstreamMain"]),
     ],
     dependencies: [
@@ -83,6 +84,17 @@ let package = Package(
                                  .product(name: "Logging", package: "swift-log"),
                                  .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Shared/TestSupport",
+            swiftSettings: strict
+        ),
+
+        .target(
+            name: "StoreClient",
+            dependencies: ["RPC", "Contracts", "CryptoModels",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "DequeModule", package: "swift-collections")],
+            path: "Shared/StoreClient",
             swiftSettings: strict
         ),
 
@@ -153,12 +165,21 @@ let package = Package(
         // MARK: Tools
         .executableTarget(
             name: "Bench",
-            dependencies: nio + ["RPC", "ServiceKit",
+            dependencies: nio + ["RPC", "ServiceKit", "Store", "CryptoModels",
+                                 .product(name: "GRDB", package: "GRDB.swift"),
                                  .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                  .product(name: "Logging", package: "swift-log"),
                                  .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                  .product(name: "DequeModule", package: "swift-collections")],
             path: "Tools/Bench",
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "StoreAdmin",
+            dependencies: ["Store", "RPC", "Contracts", "ServiceKit", "CryptoModels",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/StoreAdmin",
             swiftSettings: strict
         ),
 
@@ -176,7 +197,7 @@ let package = Package(
                     path: "Tests/RPCTests", swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestSupport"],
                     path: "Tests/ServiceKitTests", swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport", "Contracts", "CryptoModels", "RPC", "ServiceKit",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/GatewayTests", swiftSettings: strict),
         .testTarget(name: "ProviderWireTests", dependencies: ["ProviderWire", "CryptoModels"],
@@ -190,9 +211,14 @@ let package = Package(
                                                                .product(name: "NIOCore", package: "swift-nio"),
                                                                .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/ReplayUpstreamTests", swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "CryptoModels", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "StoreTests", dependencies: ["Store", "CryptoModels", "Contracts", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/StoreTests", swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Contracts", "TestSupport",
+        .testTarget(name: "StoreServiceTests", dependencies: ["Store", "CryptoModels", "Contracts", "RPC", "ServiceKit", "TestSupport",
+                                                              .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                                              .product(name: "Logging", package: "swift-log")],
+                    path: "Tests/StoreServiceTests", swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Contracts", "TestSupport", "StoreClient", "CryptoModels", "ServiceKit",
+                                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOHTTP1", package: "swift-nio")],
                     path: "Tests/EndToEndTests", swiftSettings: strict),
