@@ -98,6 +98,7 @@ def main():
                 shutil.copyfile(backbone / f, tmp / f)
         stamp = hashlib.sha256((delta_dir / "delta.safetensors").read_bytes()).hexdigest()
         (tmp / "ASSEMBLED_FROM").write_text(stamp + "\n")
+        os.chmod(tmp, 0o755)
         if out.exists():
             shutil.rmtree(out)
         os.replace(tmp, out)

@@ -3,6 +3,7 @@ import CryptoModels
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import RPC
 
 /// Calls `sentiment.analyze` (news-sentiment-svc); a protocol so route tests can answer in-process.
@@ -54,7 +55,13 @@ public struct SentimentRoutes: RouteArea {
     }
 
     func analyze(_ request: Request, _ context: GatewayContext, model: Sentiment.Model) async throws -> Response {
-        let buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw Problem(type: "payload-too-large", title: "Payload too large", status: .contentTooLarge,
+                          detail: "the request body exceeds \(Self.maxBodyBytes) bytes")
+        }
         let (texts, single) = try Self.parse(Data(buffer: buffer))
         if let violation = Sentiment.Limits.violation(in: texts) {
             throw Problem.from(rpc: violation, service: ServiceName.newsSentiment.executable)
