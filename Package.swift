@@ -150,7 +150,7 @@ let package = Package(
         // MARK: Tools
         .executableTarget(
             name: "Bench",
-            dependencies: nio + ["RPC", "ServiceKit",
+            dependencies: nio + ["RPC", "ServiceKit", "Contracts", "Inference",
                                  .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/Bench",
             swiftSettings: strict
