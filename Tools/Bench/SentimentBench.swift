@@ -47,7 +47,8 @@ struct SentimentBench: AsyncParsableCommand {
         try JSONEncoder().encode(texts).write(to: textsFile)
         defer { try? FileManager.default.removeItem(at: textsFile) }
 
-        let engine = try TransformerEngine(directory: URL(fileURLWithPath: financial))
+        // The service's settings (SentimentEngine): 512 tokens per forward pass.
+        let engine = try TransformerEngine(directory: URL(fileURLWithPath: financial), options: .init(tokensPerChunk: 512))
         var swift: [Figures] = []
         for count in threads {
             try TransformerEngine.setThreadCount(count)

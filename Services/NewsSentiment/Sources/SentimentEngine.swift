@@ -23,10 +23,12 @@ public struct SentimentEngine: Sendable {
     public let engine: TransformerEngine
 
     /// Loads and checks a model directory.
+    /// - Parameter tokensPerChunk: tokens per forward pass; it bounds the activation memory each model keeps
+    ///   (≈ 16 KB per token for MiniLM), so 512 keeps it near 8 MB at little cost in throughput.
     /// - Throws: ``InferenceError`` (missing or corrupt files, no classification head).
-    public init(kind: Sentiment.Model, directory: String, threads: Int?) throws {
+    public init(kind: Sentiment.Model, directory: String, threads: Int?, tokensPerChunk: Int = 512) throws {
         let url = URL(fileURLWithPath: directory)
-        let engine = try TransformerEngine(directory: url, options: .init(threadCount: threads))
+        let engine = try TransformerEngine(directory: url, options: .init(threadCount: threads, tokensPerChunk: tokensPerChunk))
         guard engine.hasClassificationHead else { throw InferenceError.noClassificationHead }
         let identity = Self.identity(configAt: url.appendingPathComponent("config.json"))
         self.kind = kind
