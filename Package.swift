@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -107,6 +108,9 @@ let package = Package(
         .target(
             name: "ReplayUpstream",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Logging", package: "swift-log")],
             path: "Shared/ReplayUpstream",
             swiftSettings: strict
@@ -116,7 +120,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels",
-                           .product(name: "Hummingbird", package: "hummingbird")],
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
             path: "Services/Gateway/Sources",
             swiftSettings: strict
         ),
@@ -151,7 +156,10 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: nio + ["RPC", "ServiceKit", "Contracts", "Inference",
-                                 .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                 .product(name: "Logging", package: "swift-log"),
+                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                 .product(name: "DequeModule", package: "swift-collections")],
             path: "Tools/Bench",
             swiftSettings: strict
         ),
@@ -185,6 +193,8 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference"],
                     path: "Tests/InferenceTests", swiftSettings: strict),
         .testTarget(name: "ReplayUpstreamTests", dependencies: ["ReplayUpstream",
+                                                               .product(name: "HTTPTypes", package: "swift-http-types"),
+                                                               .product(name: "NIOCore", package: "swift-nio"),
                                                                .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/ReplayUpstreamTests", swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CryptoModels", .product(name: "GRDB", package: "GRDB.swift")],

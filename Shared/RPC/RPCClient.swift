@@ -91,7 +91,14 @@ public final class RPCClient: Sendable {
             let (connection, slot) = try await pool.connection(preferring: preferred)
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { throw RPCError(code: RPCErrorCode.deadlineExceeded, message: "deadline exceeded") }
-            let response = try await connection.roundTrip(id: id, frame: frame, timeout: remaining)
+            let response: ByteBuffer
+            do {
+                response = try await connection.roundTrip(id: id, frame: frame, timeout: remaining)
+            } catch let error as RPCError where error.code == RPCErrorCode.notConnected && attempts < 3 {
+                // The connection died before the frame was written (e.g. the server restarted): reconnect and resend.
+                pool.discard(connection, slot: slot)
+                continue
+            }
             let header = try? RPCCodec.decode(FrameHeader.self, from: response)
             if let error = header?.error {
                 if error.code == RPCErrorCode.shuttingDown, attempts < 3 {

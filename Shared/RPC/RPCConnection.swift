@@ -48,7 +48,8 @@ final class RPCConnection: Sendable {
         }
         return try await withTaskCancellationHandler {
             channel.writeAndFlush(PendingCall(id: id, frame: frame, promise: promise)).whenFailure { error in
-                promise.fail(RPCError(code: RPCErrorCode.connectionLost, message: "write failed: \(error)"))
+                // The frame never left: the call was not executed, so it is safe to send again elsewhere.
+                promise.fail(RPCError(code: RPCErrorCode.notConnected, message: "write failed: \(error)"))
             }
             defer { timer.cancel() }
             return try await promise.futureResult.get()

@@ -159,7 +159,12 @@ extension RPCServer {
         let started = ContinuousClock.now
         withUnsafeCurrentTask { task in
             guard let task else { return }
-            state.withLock { $0.connections[connectionID]?.running[id] = TaskCanceller(task: task) }
+            let expired = state.withLock { state -> Bool in
+                state.connections[connectionID]?.running[id] = TaskCanceller(task: task)
+                return state.connections[connectionID]?.deadlineExceeded.contains(id) ?? false
+            }
+            // The deadline timer may fire before this task gets to run under load: honour it now.
+            if expired { task.cancel() }
         }
         let deadlineTimer = timeoutMs.map { timeout in
             state.withLock { $0.connections[connectionID]?.channel.eventLoop }?.scheduleTask(in: .milliseconds(max(timeout, 0))) {
