@@ -168,6 +168,7 @@ public final class SentimentModelRunner: Service, SentimentAnalyzing {
         let started = ContinuousClock.now
         let (kind, directory, threads) = (self.kind, self.directory, self.threads)
         let outcome: State = await onExecutor {
+            defer { MallocTuning.releaseFreedMemory() }
             do {
                 return .loaded(try SentimentEngine(kind: kind, directory: directory, threads: threads))
             } catch {

@@ -15,6 +15,7 @@ import ServiceKit
 public enum SentimentService {
     /// Adds the two model runners (background-loaded `Service`s), their health checks and `sentiment.analyze`.
     public static func configure(_ setup: inout ServiceSetup) {
+        MallocTuning.limitArenas(1)
         let runners = makeRunners(settings: setup.settings, logger: setup.logger)
         for runner in runners.values.sorted(by: { $0.kind.rawValue > $1.kind.rawValue }) {
             setup.services.append(runner)
