@@ -31,6 +31,9 @@ final class SystemHarness: Sendable {
             "DATA_DIR": directory.file("data"),
             "LOG_LEVEL": "info",
             "ACCESS_LOG": "false",
+            // The tiny fixture classifiers keep news-sentiment-svc's models loaded (healthy) without the product models.
+            "SENTIMENT_MODEL_DIR": Self.repositoryRoot + "/Tests/Fixtures/inference/tiny-bert",
+            "CRYPTO_SENTIMENT_MODEL_DIR": Self.repositoryRoot + "/Tests/Fixtures/inference/tiny-distilbert",
         ]
         env.merge(environment) { _, new in new }
         supervisor = try ServiceProcess(executable: "/bin/bash", arguments: ["deploy/run.sh"], environment: env,

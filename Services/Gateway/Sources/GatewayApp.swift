@@ -22,6 +22,7 @@ public enum GatewayApp {
         func areas(settings: Settings) -> [any RouteArea] {
             [
                 HistoryRoutes(backends: backends),
+                SentimentRoutes(backends: backends),
             ]
         }
 
