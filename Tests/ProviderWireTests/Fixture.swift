@@ -3,14 +3,14 @@ import Foundation
 import ProviderWire
 import Testing
 
-/// Loads the fixture copies under `Tests/Fixtures/wire` (see its MANIFEST.md).
+/// Loads the fixture copies under `Tests/Fixtures` (see its MANIFEST.md).
 enum Fixture {
-    /// `Tests/Fixtures/wire`, found relative to this source file.
+    /// `Tests/Fixtures`, found relative to this source file.
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/wire")
+        .appendingPathComponent("Fixtures")
 
-    /// The bytes of `path` (relative to `Tests/Fixtures/wire`).
+    /// The bytes of `path` (relative to `Tests/Fixtures`).
     static func bytes(_ path: String) throws -> [UInt8] {
         Array(try Data(contentsOf: root.appendingPathComponent(path)))
     }

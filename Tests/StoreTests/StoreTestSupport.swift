@@ -36,11 +36,11 @@ struct FixtureError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Loads and parses the real provider captures in `Tests/Fixtures/store` into CryptoModels values.
+/// Loads and parses the real provider captures in `Tests/Fixtures` into CryptoModels values.
 enum Fixtures {
     /// The fixtures folder.
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/store")
+        .appendingPathComponent("Fixtures")
 
     /// Raw bytes of a fixture.
     static func data(_ name: String) throws -> Data {
