@@ -186,7 +186,7 @@ let package = Package(
                     path: "Tests/GatewayTests", swiftSettings: strict),
         .testTarget(name: "ProviderWireTests", dependencies: ["ProviderWire", "CryptoModels"],
                     path: "Tests/ProviderWireTests", swiftSettings: strict),
-        .testTarget(name: "ProviderKitTests", dependencies: ["ProviderKit", "RPC", "CryptoModels"],
+        .testTarget(name: "ProviderKitTests", dependencies: ["ProviderKit", "RPC", "CryptoModels", "Contracts"],
                     path: "Tests/ProviderKitTests", swiftSettings: strict),
         .testTarget(name: "MarketTests", dependencies: ["Market", "ProviderKit", "ProviderWire", "CryptoModels", "Contracts", "RPC"],
                     path: "Tests/MarketTests", swiftSettings: strict),
