@@ -188,7 +188,7 @@ let package = Package(
                     path: "Tests/ProviderWireTests", swiftSettings: strict),
         .testTarget(name: "ProviderKitTests", dependencies: ["ProviderKit", "RPC", "CryptoModels", "Contracts"],
                     path: "Tests/ProviderKitTests", swiftSettings: strict),
-        .testTarget(name: "MarketTests", dependencies: ["Market", "ProviderKit", "ProviderWire", "CryptoModels", "Contracts", "RPC"],
+        .testTarget(name: "MarketTests", dependencies: ["Market", "ProviderKit", "ProviderWire", "CryptoModels", "Contracts", "RPC", "ServiceKit", "ReplayUpstream", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/MarketTests", swiftSettings: strict),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds"],
                     path: "Tests/FeedsTests", swiftSettings: strict),
