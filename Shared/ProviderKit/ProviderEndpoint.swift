@@ -224,7 +224,10 @@ public final class ProviderEndpoint: Sendable {
     }
 
     /// This provider's health: breaker state, last success and error, budget.
-    public func healthCheck() -> ComponentCheck {
+    ///
+    /// An open breaker reports `openStatus`: `healthy` by default, because the service still answers (from the
+    /// next provider, or stale) and an offline deployment must not look broken; `degraded` when asked for.
+    public func healthCheck(openStatus: HealthStatus = .healthy) -> ComponentCheck {
         let s = stats.withLock { $0 }
         let state = breaker.state
         var observed: [String: JSON] = [
@@ -237,7 +240,7 @@ public final class ProviderEndpoint: Sendable {
         if let last = s.lastSuccess { observed["last_success_ms"] = .number(Double(last)) }
         if let last = s.lastFailure { observed["last_failure_ms"] = .number(Double(last)) }
         if budget.blockedForSeconds > 0 { observed["rate_limited_for_s"] = .number(budget.blockedForSeconds.rounded(.up)) }
-        let status: HealthStatus = state == .closed ? .healthy : .degraded
+        let status: HealthStatus = state == .closed ? .healthy : openStatus
         return ComponentCheck(name: "provider:\(name)", status: status,
                               detail: state == .closed ? s.lastError.map { "last error: \($0)" } : "circuit \(state.rawValue)",
                               observed: observed)

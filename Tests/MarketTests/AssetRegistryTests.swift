@@ -58,3 +58,17 @@ struct AssetRegistryTests {
         #expect(try registry.resolve("BTC").asset.coingeckoId == "bitcoin", "the seed wins over look-alike tokens")
     }
 }
+
+@Suite("CandleWindow")
+struct CandleWindowTests {
+    static let candles = (0..<10).map { index in
+        Candle(openTime: Int64(index) * 60_000, open: 1, high: 1, low: 1, close: 1, volume: nil, closed: true)
+    }
+
+    @Test("no range: the most recent; start only: the first after start; a range: the most recent inside it")
+    func clip() {
+        #expect(CandleWindow.clip(Self.candles, limit: 3, start: nil, end: nil).map(\.openTime) == [420_000, 480_000, 540_000])
+        #expect(CandleWindow.clip(Self.candles, limit: 2, start: 120_000, end: nil).map(\.openTime) == [120_000, 180_000])
+        #expect(CandleWindow.clip(Self.candles, limit: 2, start: 60_000, end: 300_000).map(\.openTime) == [240_000, 300_000])
+    }
+}

@@ -42,7 +42,9 @@ struct ProviderEndpointTests {
         } catch {
             #expect(error.kind == .breakerOpen)
         }
-        #expect(endpoint.healthCheck().status == .degraded)
+        #expect(endpoint.healthCheck().status == .healthy)
+        #expect(endpoint.healthCheck(openStatus: .degraded).status == .degraded)
+        #expect(endpoint.healthCheck().detail == "circuit open")
         #expect(endpoint.healthCheck().observed?["breaker"] == "open")
         await http.shutdown()
     }

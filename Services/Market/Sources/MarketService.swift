@@ -21,12 +21,13 @@ public enum MarketService {
                                   endpoints: endpoints, logger: setup.logger)
         register(engine, on: &setup.router)
 
+        let openStatus: HealthStatus = settings.string("provider.health.strict", default: "false") == "true" ? .degraded : .healthy
         for endpoint in endpoints {
             let coincapSkipped = endpoint.name == "coincap" && endpoint.configuration.apiKey == nil
             setup.health.register("provider:\(endpoint.name)") {
                 coincapSkipped
                     ? ComponentCheck(name: "provider:coincap", status: .healthy, detail: "skipped: COINCAP_API_KEY is not set")
-                    : endpoint.healthCheck()
+                    : endpoint.healthCheck(openStatus: openStatus)
             }
         }
         if settings.string("market.collector.enabled", default: "true") != "false" {

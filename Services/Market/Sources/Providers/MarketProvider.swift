@@ -45,11 +45,12 @@ extension MarketProvider {
 
 /// Candle-window helpers shared by the adapters.
 enum CandleWindow {
-    /// The last `limit` candles of `candles` with open time in `start...end`.
+    /// At most `limit` candles of `candles` with open time in `start...end`: the first ones after `start` when only
+    /// `start` is given (as Binance's `startTime` does), otherwise the most recent ones.
     static func clip(_ candles: [Candle], limit: Int, start: Int64?, end: Int64?) -> [Candle] {
         let inRange = candles.filter { candle in
             (start.map { candle.openTime >= $0 } ?? true) && (end.map { candle.openTime <= $0 } ?? true)
         }
-        return Array(inRange.suffix(limit))
+        return start != nil && end == nil ? Array(inRange.prefix(limit)) : Array(inRange.suffix(limit))
     }
 }
