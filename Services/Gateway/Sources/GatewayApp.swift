@@ -20,7 +20,7 @@ public enum GatewayApp {
 
         /// The route areas beyond health and documentation, in registration order.
         func areas(settings: Settings) -> [any RouteArea] {
-            [MarketRoutes(backends: backends)]
+            [MarketRoutes(backends: backends, settings: settings)]
         }
 
         /// The production dependencies: RPC clients at the configured addresses.

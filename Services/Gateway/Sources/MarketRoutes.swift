@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import RPC
+import ServiceKit
 
 /// `/api/market`, `/api/market/global`, `/api/prices`, `/api/trending`, `/api/ohlcv`: market-svc through RPC.
 ///
@@ -12,6 +13,13 @@ import RPC
 /// market-svc's cache.
 struct MarketRoutes: RouteArea {
     let backends: Backends
+    /// Hot prices answers, kept ≤ 1 s (`GATEWAY_MARKET_CACHE_S`).
+    let pricesCache: AnswerCache<Market.Prices.Result>
+
+    init(backends: Backends, settings: Settings) {
+        self.backends = backends
+        pricesCache = AnswerCache(lifetime: settings.seconds("gateway.market.cache.s", default: 1))
+    }
 
     func addRoutes(to router: Router<GatewayContext>) {
         router.get("/api/prices") { request, context in try await prices(request, context) }
@@ -33,7 +41,14 @@ struct MarketRoutes: RouteArea {
             throw Problem.invalidParameter("symbols", "'symbols' is required, e.g. symbols=BTC,ETH")
         }
         let vs = try query.choice("vs", Market.Limits.vsCurrencies, default: "usd")!
+        let key = symbols.joined(separator: ",").uppercased() + "|" + vs
+        if var (result, elapsed) = pricesCache.get(key) {
+            result.meta.ageS = ((result.meta.ageS + elapsed) * 1_000).rounded() / 1_000
+            result.meta.cached = true
+            return try Self.respond(result.quotes.map(MarketViews.QuoteView.init), result.meta, max(0, result.freshForS - elapsed))
+        }
         let result = try await backends.call(.market, Market.Prices.self, .init(symbols: symbols, vs: vs), requestID: context.requestID)
+        if !result.meta.stale { pricesCache.put(key, result, freshFor: result.freshForS) }
         return try Self.respond(result.quotes.map(MarketViews.QuoteView.init), result.meta, result.freshForS)
     }
 
