@@ -1,3 +1,6 @@
+import Foundation
+import Hummingbird
+import NIOCore
 import Contracts
 import Synchronization
 
@@ -47,5 +50,46 @@ final class AnswerCache<Value: Sendable>: Sendable {
             if table.count >= capacity { table.removeAll(keepingCapacity: true) }
             table[key] = Entry(value: value, storedAt: now, expiresAt: now + keep)
         }
+    }
+}
+
+/// A prices answer held by the gateway's ``AnswerCache``: the `data` array encoded once, so that a hit writes the
+/// body without a JSON encoder — only `meta` (whose `age_s` moves) is written per request.
+struct PricesAnswer: Sendable {
+    let result: Market.Prices.Result
+    /// `[{…quote…}, …]` as JSON.
+    let data: [UInt8]
+    /// `meta.source` as a JSON string literal.
+    let source: [UInt8]
+
+    init(_ result: Market.Prices.Result) throws {
+        self.result = result
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        data = Array(try encoder.encode(result.quotes.map(MarketViews.QuoteView.init)))
+        source = Array(try encoder.encode(result.meta.source))
+    }
+
+    /// The response `elapsed` seconds after it was stored: `age_s` advanced, `cached: true`, max-age reduced.
+    func response(elapsed: Double) -> Response {
+        let maxAge = max(0, Int((result.freshForS - elapsed).rounded(.down)))
+        return Response(status: .ok,
+                        headers: [.contentType: "application/json; charset=utf-8",
+                                  .cacheControl: maxAge > 0 ? "public, max-age=\(maxAge)" : "no-cache"],
+                        body: .init(byteBuffer: body(elapsed: elapsed)))
+    }
+
+    /// The body `elapsed` seconds after it was stored.
+    func body(elapsed: Double) -> ByteBuffer {
+        let meta = result.meta
+        let age = ((meta.ageS + elapsed) * 1_000).rounded() / 1_000
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(data.count + 160)
+        buffer.writeString("{\"data\":")
+        buffer.writeBytes(data)
+        buffer.writeString(",\"meta\":{\"source\":")
+        buffer.writeBytes(source)
+        buffer.writeString(",\"as_of\":\(meta.asOf),\"fetched_at\":\(meta.fetchedAt),\"age_s\":\(age),\"stale\":false,\"cached\":true}}")
+        return buffer
     }
 }

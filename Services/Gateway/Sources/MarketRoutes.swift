@@ -14,7 +14,7 @@ import ServiceKit
 struct MarketRoutes: RouteArea {
     let backends: Backends
     /// Hot prices answers, kept ≤ 1 s (`GATEWAY_MARKET_CACHE_S`).
-    let pricesCache: AnswerCache<Market.Prices.Result>
+    let pricesCache: AnswerCache<PricesAnswer>
 
     init(backends: Backends, settings: Settings) {
         self.backends = backends
@@ -42,13 +42,11 @@ struct MarketRoutes: RouteArea {
         }
         let vs = try query.choice("vs", Market.Limits.vsCurrencies, default: "usd")!
         let key = symbols.joined(separator: ",").uppercased() + "|" + vs
-        if var (result, elapsed) = pricesCache.get(key) {
-            result.meta.ageS = ((result.meta.ageS + elapsed) * 1_000).rounded() / 1_000
-            result.meta.cached = true
-            return try Self.respond(result.quotes.map(MarketViews.QuoteView.init), result.meta, max(0, result.freshForS - elapsed))
-        }
+        if let (answer, elapsed) = pricesCache.get(key) { return answer.response(elapsed: elapsed) }
         let result = try await backends.call(.market, Market.Prices.self, .init(symbols: symbols, vs: vs), requestID: context.requestID)
-        if !result.meta.stale { pricesCache.put(key, result, freshFor: result.freshForS) }
+        if !result.meta.stale, result.freshForS > 0, let answer = try? PricesAnswer(result) {
+            pricesCache.put(key, answer, freshFor: result.freshForS)
+        }
         return try Self.respond(result.quotes.map(MarketViews.QuoteView.init), result.meta, result.freshForS)
     }
 
