@@ -45,7 +45,7 @@ struct MarketCollector: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await every(configuration.registryEvery) { await refreshRegistry() } }
                 group.addTask { await every(configuration.pricesEvery) { await pollPrices() } }
