@@ -27,6 +27,10 @@ run: build-release
 
 ## test: set up, build, and run the whole test suite (unit + end-to-end with real processes)
 test: build
+	MODELS_DIR="$$(bash scripts/install-models.sh --print-models-dir)" && \
+	MINILM_MODEL_DIR="$${MINILM_MODEL_DIR:-$$(bash scripts/install-models.sh --print-minilm-dir)}" \
+	SENTIMENT_TEST_MODEL_DIR="$${SENTIMENT_TEST_MODEL_DIR:-$$MODELS_DIR/sentiment}" \
+	CRYPTO_SENTIMENT_TEST_MODEL_DIR="$${CRYPTO_SENTIMENT_TEST_MODEL_DIR:-$$MODELS_DIR/crypto-sentiment}" \
 	CRYPTODT_BIN_DIR=$(DEBUG_BIN) $(SWIFT) test $(SWIFT_FLAGS) --skip-build
 
 ## bench: release build, then the benchmarks with their in-run baselines (see docs/BENCHMARKS.md)

@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "store-svc", targets: ["StoreMain"]),
         .executable(name: "monitor-svc", targets: ["MonitorMain"]),
         .executable(name: "cryptodt-bench", targets: ["Bench"]),
+        .executable(name: "cryptodt-admin", targets: ["StoreAdmin"]),
         .executable(name: "replay-upstream", targets: ["ReplayUpstreamMain"]),
     ],
     dependencies: [
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -86,6 +88,17 @@ let package = Package(
         ),
 
         .target(
+            name: "StoreClient",
+            dependencies: ["RPC", "Contracts", "CryptoModels",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "DequeModule", package: "swift-collections")],
+            path: "Shared/StoreClient",
+            swiftSettings: strict
+        ),
+
+        .target(
             name: "ProviderWire",
             dependencies: ["CryptoModels"],
             path: "Shared/ProviderWire",
@@ -118,6 +131,9 @@ let package = Package(
         .target(
             name: "ReplayUpstream",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Logging", package: "swift-log")],
             path: "Shared/ReplayUpstream",
             swiftSettings: strict
@@ -127,7 +143,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels",
-                           .product(name: "Hummingbird", package: "hummingbird")],
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
             path: "Services/Gateway/Sources",
             swiftSettings: strict
         ),
@@ -143,7 +160,9 @@ let package = Package(
                 path: "Services/Defi/Sources", swiftSettings: strict),
         .executableTarget(name: "DefiMain", dependencies: ["Defi", "ServiceKit"],
                           path: "Services/Defi/Main", swiftSettings: strict),
-        .target(name: "NewsSentiment", dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels"],
+        .target(name: "NewsSentiment", dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels", "Inference",
+                                              .product(name: "Logging", package: "swift-log"),
+                                              .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 path: "Services/NewsSentiment/Sources", swiftSettings: strict),
         .executableTarget(name: "NewsSentimentMain", dependencies: ["NewsSentiment", "ServiceKit"],
                           path: "Services/NewsSentiment/Main", swiftSettings: strict),
@@ -161,9 +180,21 @@ let package = Package(
         // MARK: Tools
         .executableTarget(
             name: "Bench",
-            dependencies: nio + ["RPC", "ServiceKit",
-                                 .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: nio + ["RPC", "ServiceKit", "Store", "CryptoModels", "Contracts", "Inference",
+                                 .product(name: "GRDB", package: "GRDB.swift"),
+                                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                 .product(name: "Logging", package: "swift-log"),
+                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                 .product(name: "DequeModule", package: "swift-collections")],
             path: "Tools/Bench",
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "StoreAdmin",
+            dependencies: ["Store", "RPC", "Contracts", "ServiceKit", "CryptoModels",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/StoreAdmin",
             swiftSettings: strict
         ),
 
@@ -181,7 +212,7 @@ let package = Package(
                     path: "Tests/RPCTests", swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestSupport"],
                     path: "Tests/ServiceKitTests", swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport", "Contracts", "CryptoModels", "RPC", "ServiceKit",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/GatewayTests", swiftSettings: strict),
         .testTarget(name: "ProviderWireTests", dependencies: ["ProviderWire", "CryptoModels"],
@@ -192,14 +223,26 @@ let package = Package(
                     path: "Tests/MarketTests", swiftSettings: strict),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds"],
                     path: "Tests/FeedsTests", swiftSettings: strict),
+        .testTarget(name: "NewsSentimentTests", dependencies: ["NewsSentiment", "Contracts", "RPC", "TestSupport", "CryptoModels",
+                                                               .product(name: "Logging", package: "swift-log"),
+                                                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                                               .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                    path: "Tests/NewsSentimentTests", swiftSettings: strict),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"],
                     path: "Tests/InferenceTests", swiftSettings: strict),
         .testTarget(name: "ReplayUpstreamTests", dependencies: ["ReplayUpstream",
+                                                               .product(name: "HTTPTypes", package: "swift-http-types"),
+                                                               .product(name: "NIOCore", package: "swift-nio"),
                                                                .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/ReplayUpstreamTests", swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "CryptoModels", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "StoreTests", dependencies: ["Store", "CryptoModels", "Contracts", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/StoreTests", swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Contracts", "TestSupport",
+        .testTarget(name: "StoreServiceTests", dependencies: ["Store", "CryptoModels", "Contracts", "RPC", "ServiceKit", "TestSupport",
+                                                              .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                                              .product(name: "Logging", package: "swift-log")],
+                    path: "Tests/StoreServiceTests", swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Contracts", "TestSupport", "StoreClient", "CryptoModels", "ServiceKit",
+                                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOHTTP1", package: "swift-nio")],
                     path: "Tests/EndToEndTests", swiftSettings: strict),

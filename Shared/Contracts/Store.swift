@@ -1,7 +1,8 @@
 import CryptoModels
 import RPC
 
-/// store-svc's write methods used by the collectors. (Queries and housekeeping methods are added beside these.)
+/// store-svc's contract. The write methods used by market-svc are here; the other writes, the queries, API keys and
+/// housekeeping are in `Store+Writes.swift`, `Store+Queries.swift`, `Store+Keys.swift` and `Store+Admin.swift`.
 public enum Store {
     /// `store.prices.insert`: appends quotes observed from `source`; idempotent per (symbol, vs, ts).
     public enum InsertPrices: RPCMethod {

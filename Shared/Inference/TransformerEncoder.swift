@@ -62,18 +62,20 @@ struct TransformerEncoder: Sendable {
                 let scores = intermediate + total * inner
 
                 // Embeddings: word + position (+ token type 0), then LayerNorm.
-                let word = p + weights.wordEmbeddings.offset
                 let position = p + weights.positionEmbeddings.offset
                 let tokenType = weights.tokenTypeEmbedding.map { p + $0.offset }
-                for (index, sequence) in sequences.enumerated() {
-                    for (t, id) in sequence.enumerated() {
-                        let row = hidden + (starts[index] + t) * h
-                        let w = word + id * h
-                        let pos = position + t * h
-                        if let tokenType {
-                            for i in 0..<h { row[i] = w[i] + pos[i] + tokenType[i] }
-                        } else {
-                            for i in 0..<h { row[i] = w[i] + pos[i] }
+                weights.wordEmbeddings.values.withUnsafeBufferPointer { words in
+                    let word = words.baseAddress!
+                    for (index, sequence) in sequences.enumerated() {
+                        for (t, id) in sequence.enumerated() {
+                            let row = hidden + (starts[index] + t) * h
+                            let w = word + id * h
+                            let pos = position + t * h
+                            if let tokenType {
+                                for i in 0..<h { row[i] = w[i] + pos[i] + tokenType[i] }
+                            } else {
+                                for i in 0..<h { row[i] = w[i] + pos[i] }
+                            }
                         }
                     }
                 }

@@ -47,8 +47,9 @@ enum ClassifierSlots: Sendable, Equatable {
 struct TransformerWeights: Sendable {
     /// Every parameter, back to back.
     let storage: [Float]
-    /// Word embeddings `[vocabulary, hidden]`.
-    let wordEmbeddings: ParameterSlot
+    /// Word embeddings `[vocabulary, hidden]`, outside ``storage`` and shared by every engine in the process whose
+    /// table is identical (see ``SharedFloats``).
+    let wordEmbeddings: SharedFloats
     /// Absolute position embeddings `[maxPositions, hidden]`.
     let positionEmbeddings: ParameterSlot
     /// Row 0 of the token-type embeddings (single-segment inputs), or `nil` for DistilBERT.
@@ -69,7 +70,8 @@ struct TransformerWeights: Sendable {
         switch c.architecture {
         case .bert:
             let p = builder.prefix(candidates: ["bert.", ""], probe: "embeddings.word_embeddings.weight")
-            wordEmbeddings = try builder.matrix(p + "embeddings.word_embeddings.weight", rows: c.vocabularySize, columns: h)
+            wordEmbeddings = SharedFloats.interned(
+                try file.floats(p + "embeddings.word_embeddings.weight", shape: [c.vocabularySize, h]))
             positionEmbeddings = try builder.matrix(p + "embeddings.position_embeddings.weight", rows: c.maxPositionEmbeddings, columns: h)
             let types = try builder.file.floats(p + "embeddings.token_type_embeddings.weight", shape: [c.typeVocabularySize, h])
             tokenTypeEmbedding = builder.append(Array(types.prefix(h)))
@@ -97,7 +99,8 @@ struct TransformerWeights: Sendable {
             }
         case .distilbert:
             let p = builder.prefix(candidates: ["distilbert.", ""], probe: "embeddings.word_embeddings.weight")
-            wordEmbeddings = try builder.matrix(p + "embeddings.word_embeddings.weight", rows: c.vocabularySize, columns: h)
+            wordEmbeddings = SharedFloats.interned(
+                try file.floats(p + "embeddings.word_embeddings.weight", shape: [c.vocabularySize, h]))
             positionEmbeddings = try builder.matrix(p + "embeddings.position_embeddings.weight", rows: c.maxPositionEmbeddings, columns: h)
             tokenTypeEmbedding = nil
             (embeddingNormGamma, embeddingNormBeta) = try builder.layerNorm(p + "embeddings.LayerNorm", size: h)

@@ -20,127 +20,113 @@ public struct RPCCallContext: Sendable, Hashable, Codable {
     }
 }
 
-/// The fields of an inbound frame needed to route it, decoded before the typed params or result.
-struct FrameHeader: Decodable {
-    var jsonrpc: String?
-    /// `nil` when the frame has no `id` member at all (a notification).
-    var id: RPCID??
-    var method: String?
-    var ctx: RPCCallContext?
-    var error: RPCError?
-    var hasResult: Bool
-
-    enum CodingKeys: String, CodingKey { case jsonrpc, id, method, ctx, error, result }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        jsonrpc = try? container.decodeIfPresent(String.self, forKey: .jsonrpc)
-        if container.contains(.id) {
-            id = .some(try? container.decode(RPCID.self, forKey: .id))
-        } else {
-            id = .none
-        }
-        method = try? container.decodeIfPresent(String.self, forKey: .method)
-        ctx = try? container.decodeIfPresent(RPCCallContext.self, forKey: .ctx)
-        error = try? container.decodeIfPresent(RPCError.self, forKey: .error)
-        hasResult = container.contains(.result)
-    }
-}
-
-/// Decodes only `params` of a request or notification frame.
-struct ParamsEnvelope<P: Decodable>: Decodable {
-    var params: P
-
-    enum CodingKeys: String, CodingKey { case params }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        if container.contains(.params), !(try container.decodeNil(forKey: .params)) {
-            params = try container.decode(P.self, forKey: .params)
-        } else {
-            // Absent or null params decode as an empty object, so `NoParams` methods accept both.
-            params = try P(from: EmptyObjectDecoder())
-        }
-    }
-}
-
-/// Decodes only `result` of a response frame.
-struct ResultEnvelope<R: Decodable>: Decodable {
-    var result: R
-}
-
-/// Encoding and decoding of JSON-RPC frames.
+/// Encoding of JSON-RPC frames. The envelope is written directly; only `params`/`result` go through `JSONEncoder`.
 enum RPCCodec {
-    static func encoder() -> JSONEncoder {
+    /// Shared coders (both are `Sendable` and stateless between calls).
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
-    }
+    }()
+    static let decoder = JSONDecoder()
 
     static func request<P: Encodable>(id: RPCID, method: String, params: P, ctx: RPCCallContext?) throws -> ByteBuffer {
-        try frame(RequestFrame(id: id, method: method, params: params, ctx: ctx))
+        let body = try encoder.encode(params)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(body.count + method.utf8.count + 96)
+        buffer.writeStaticString(#"{"jsonrpc":"2.0","id":"#)
+        write(id, into: &buffer)
+        buffer.writeStaticString(#","method":"#)
+        writeQuoted(method, into: &buffer)
+        buffer.writeStaticString(#","params":"#)
+        buffer.writeBytes(body)
+        if let ctx, ctx.requestID != nil || ctx.timeoutMs != nil {
+            buffer.writeStaticString(#","ctx":{"#)
+            var first = true
+            if let requestID = ctx.requestID {
+                buffer.writeStaticString(#""request_id":"#)
+                writeQuoted(requestID, into: &buffer)
+                first = false
+            }
+            if let timeout = ctx.timeoutMs {
+                if !first { buffer.writeStaticString(",") }
+                buffer.writeStaticString(#""timeout_ms":"#)
+                buffer.writeString(String(timeout))
+            }
+            buffer.writeStaticString("}")
+        }
+        buffer.writeStaticString("}\n")
+        return buffer
     }
 
     static func notification<P: Encodable>(method: String, params: P) throws -> ByteBuffer {
-        try frame(NotificationFrame(method: method, params: params))
+        let body = try encoder.encode(params)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(body.count + method.utf8.count + 48)
+        buffer.writeStaticString(#"{"jsonrpc":"2.0","method":"#)
+        writeQuoted(method, into: &buffer)
+        buffer.writeStaticString(#","params":"#)
+        buffer.writeBytes(body)
+        buffer.writeStaticString("}\n")
+        return buffer
     }
 
     static func result<R: Encodable>(id: RPCID, result: R) throws -> ByteBuffer {
-        try frame(ResultFrame(id: id, result: result))
+        let body = try encoder.encode(result)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(body.count + 48)
+        buffer.writeStaticString(#"{"jsonrpc":"2.0","id":"#)
+        write(id, into: &buffer)
+        buffer.writeStaticString(#","result":"#)
+        buffer.writeBytes(body)
+        buffer.writeStaticString("}\n")
+        return buffer
     }
 
     static func error(id: RPCID?, _ error: RPCError) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeStaticString(#"{"jsonrpc":"2.0","id":"#)
+        if let id { write(id, into: &buffer) } else { buffer.writeStaticString("null") }
+        buffer.writeStaticString(#","error":"#)
         // Encoding an RPCError cannot fail: it holds only strings, numbers and JSON values.
-        (try? frame(ErrorFrame(id: id, error: error))) ?? ByteBuffer(string: #"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"internal error"}}"# + "\n")
+        if let body = try? encoder.encode(error) {
+            buffer.writeBytes(body)
+        } else {
+            buffer.writeStaticString(#"{"code":-32603,"message":"internal error"}"#)
+        }
+        buffer.writeStaticString("}\n")
+        return buffer
     }
 
-    static func frame<T: Encodable>(_ value: T) throws -> ByteBuffer {
-        var data = try encoder().encode(value)
-        data.append(UInt8(ascii: "\n"))
-        return ByteBuffer(data: data)
+    private static func write(_ id: RPCID, into buffer: inout ByteBuffer) {
+        switch id {
+        case .number(let value): buffer.writeString(String(value))
+        case .string(let value): writeQuoted(value, into: &buffer)
+        }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
-        try JSONDecoder().decode(type, from: buffer)
-    }
-}
-
-private struct RequestFrame<P: Encodable>: Encodable {
-    let jsonrpc = "2.0"
-    let id: RPCID
-    let method: String
-    let params: P
-    let ctx: RPCCallContext?
-}
-
-private struct NotificationFrame<P: Encodable>: Encodable {
-    let jsonrpc = "2.0"
-    let method: String
-    let params: P
-}
-
-private struct ResultFrame<R: Encodable>: Encodable {
-    let jsonrpc = "2.0"
-    let id: RPCID
-    let result: R
-}
-
-private struct ErrorFrame: Encodable {
-    let id: RPCID?
-    let error: RPCError
-
-    enum CodingKeys: String, CodingKey { case jsonrpc, id, error }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode("2.0", forKey: .jsonrpc)
-        if let id { try container.encode(id, forKey: .id) } else { try container.encodeNil(forKey: .id) }
-        try container.encode(error, forKey: .error)
+    /// Writes `text` as a JSON string literal.
+    static func writeQuoted(_ text: String, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("\"")
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
+            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+            case 0x0A: buffer.writeStaticString("\\n")
+            case 0x0D: buffer.writeStaticString("\\r")
+            case 0x09: buffer.writeStaticString("\\t")
+            case 0..<0x20:
+                let hex = String(byte, radix: 16)
+                buffer.writeString("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default: buffer.writeInteger(byte)
+            }
+        }
+        buffer.writeStaticString("\"")
     }
 }
 
 /// A decoder that presents an empty JSON object, used for absent `params`.
-private struct EmptyObjectDecoder: Decoder {
+struct EmptyObjectDecoder: Decoder {
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 

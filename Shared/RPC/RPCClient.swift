@@ -68,16 +68,16 @@ public final class RPCClient: Sendable {
                                    context: RPCCallContext = RPCCallContext()) async throws -> M.Result {
         let frame = try await rawCall(method: M.name, params: params, timeout: timeout, context: context)
         do {
-            return try RPCCodec.decode(ResultEnvelope<M.Result>.self, from: frame).result
+            return try frame.result(M.Result.self)
         } catch {
             throw RPCError(code: RPCErrorCode.internalError,
                            message: "malformed result for \(M.name): \(DecodingErrorDescription(error))")
         }
     }
 
-    /// Calls a method by name; returns the raw response frame (for generic callers such as health probes).
-    public func rawCall<P: Encodable & Sendable>(method: String, params: P, timeout: Duration? = nil,
-                                                 context: RPCCallContext = RPCCallContext()) async throws -> ByteBuffer {
+    /// Calls a method by name; returns the response frame.
+    func rawCall<P: Encodable & Sendable>(method: String, params: P, timeout: Duration? = nil,
+                                          context: RPCCallContext = RPCCallContext()) async throws -> InboundFrame {
         let timeout = timeout ?? configuration.defaultTimeout
         let deadline = ContinuousClock.now + timeout
         var ctx = context
@@ -91,9 +91,15 @@ public final class RPCClient: Sendable {
             let (connection, slot) = try await pool.connection(preferring: preferred)
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { throw RPCError(code: RPCErrorCode.deadlineExceeded, message: "deadline exceeded") }
-            let response = try await connection.roundTrip(id: id, frame: frame, timeout: remaining)
-            let header = try? RPCCodec.decode(FrameHeader.self, from: response)
-            if let error = header?.error {
+            let response: InboundFrame
+            do {
+                response = try await connection.roundTrip(id: id, frame: frame, timeout: remaining)
+            } catch let error as RPCError where error.code == RPCErrorCode.notConnected && attempts < 3 {
+                // The connection died before the frame was written (e.g. the server restarted): reconnect and resend.
+                pool.discard(connection, slot: slot)
+                continue
+            }
+            if let error = response.error {
                 if error.code == RPCErrorCode.shuttingDown, attempts < 3 {
                     pool.discard(connection, slot: slot)
                     continue

@@ -7,22 +7,26 @@ import NIOPosix
 /// All per-call state lives in the channel handler on the channel's event loop; callers only write to the channel.
 final class RPCConnection: Sendable {
     let channel: any Channel
+    private let writer: WriteBatcher<PendingCall>
 
     private init(channel: any Channel) {
         self.channel = channel
+        self.writer = WriteBatcher(channel: channel) { call in
+            call.promise.fail(RPCError(code: RPCErrorCode.notConnected, message: "connection closed before the call was sent"))
+        }
     }
 
     /// Connects to `address`; `onNotification` receives (topic, frame) of every server notification.
     static func connect(
         to address: RPCAddress, group: any EventLoopGroup, maxFrameBytes: Int, connectTimeout: Duration,
-        onNotification: (@Sendable (String, ByteBuffer) -> Void)? = nil
+        onNotification: (@Sendable (String, InboundFrame) -> Void)? = nil
     ) async throws -> RPCConnection {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(duration: connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NDJSONFrameDecoder(maxFrameBytes: maxFrameBytes)))
-                    try channel.pipeline.syncOperations.addHandler(NDJSONFrameEncoder())
+                try channel.pipeline.syncOperations.addHandler(NDJSONFrameEncoder())
                     try channel.pipeline.syncOperations.addHandler(RPCClientHandler(onNotification: onNotification))
                 }
             }
@@ -39,18 +43,14 @@ final class RPCConnection: Sendable {
     var isActive: Bool { channel.isActive }
 
     /// Sends a request frame and waits for its response frame, honouring `timeout` and task cancellation.
-    func roundTrip(id: RPCID, frame: ByteBuffer, timeout: Duration) async throws -> ByteBuffer {
-        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+    ///
+    /// The deadline timer is armed and disarmed on the event loop by the handler, so a call costs no extra wake-ups.
+    func roundTrip(id: RPCID, frame: ByteBuffer, timeout: Duration) async throws -> InboundFrame {
+        let promise = channel.eventLoop.makePromise(of: InboundFrame.self)
         let channel = self.channel
-        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(duration: timeout)) {
-            promise.fail(RPCError(code: RPCErrorCode.deadlineExceeded, message: "deadline exceeded after \(timeout)"))
-            RPCConnection.sendCancel(id: id, on: channel)
-        }
+        let deadline = NIODeadline.now() + TimeAmount(duration: timeout)
         return try await withTaskCancellationHandler {
-            channel.writeAndFlush(PendingCall(id: id, frame: frame, promise: promise)).whenFailure { error in
-                promise.fail(RPCError(code: RPCErrorCode.connectionLost, message: "write failed: \(error)"))
-            }
-            defer { timer.cancel() }
+            writer.send(PendingCall(id: id, frame: frame, promise: promise, deadline: deadline))
             return try await promise.futureResult.get()
         } onCancel: {
             promise.fail(RPCError(code: RPCErrorCode.cancelled, message: "cancelled by caller"))
@@ -63,7 +63,7 @@ final class RPCConnection: Sendable {
         channel.close(promise: nil)
     }
 
-    private static func sendCancel(id: RPCID, on channel: any Channel) {
+    static func sendCancel(id: RPCID, on channel: any Channel) {
         guard let frame = try? RPCCodec.notification(method: RPCBuiltins.cancelMethod, params: CancelParams(id: id)) else { return }
         channel.writeAndFlush(OutboundFrame(buffer: frame), promise: nil)
     }
@@ -73,7 +73,8 @@ final class RPCConnection: Sendable {
 struct PendingCall: Sendable {
     let id: RPCID
     let frame: ByteBuffer
-    let promise: EventLoopPromise<ByteBuffer>
+    let promise: EventLoopPromise<InboundFrame>
+    let deadline: NIODeadline
 }
 
 /// A frame that expects no response (a notification such as `rpc.cancel`).
@@ -87,22 +88,37 @@ final class RPCClientHandler: ChannelDuplexHandler {
     typealias OutboundIn = Any
     typealias OutboundOut = ByteBuffer
 
-    private var pending: [RPCID: EventLoopPromise<ByteBuffer>] = [:]
-    private let onNotification: (@Sendable (String, ByteBuffer) -> Void)?
+    private var pending: [RPCID: (promise: EventLoopPromise<InboundFrame>, timer: Scheduled<Void>)] = [:]
+    private let onNotification: (@Sendable (String, InboundFrame) -> Void)?
 
-    init(onNotification: (@Sendable (String, ByteBuffer) -> Void)?) {
+    init(onNotification: (@Sendable (String, InboundFrame) -> Void)?) {
         self.onNotification = onNotification
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let value = unwrapOutboundIn(data)
         if let call = value as? PendingCall {
-            pending[call.id] = call.promise
-            call.promise.futureResult.whenComplete { [weak self] _ in
-                // Timed-out and cancelled calls are forgotten here; late responses are then ignored.
-                self?.pending[call.id] = nil
+            if case .some = pending[call.id] {
+                call.promise.fail(RPCError(code: RPCErrorCode.internalError, message: "duplicate call id \(call.id)"))
+                return
             }
-            context.write(wrapOutboundOut(call.frame), promise: promise)
+            let channel = context.channel
+            let timer = context.eventLoop.scheduleTask(deadline: call.deadline) {
+                call.promise.fail(RPCError(code: RPCErrorCode.deadlineExceeded, message: "deadline exceeded"))
+                RPCConnection.sendCancel(id: call.id, on: channel)
+            }
+            pending[call.id] = (call.promise, timer)
+            let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+            call.promise.futureResult.whenComplete { _ in
+                // Answered, timed out or cancelled: forget the call; a late response is then ignored.
+                if let entry = loop.value.pending.removeValue(forKey: call.id) { entry.timer.cancel() }
+            }
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenFailure { error in
+                // The frame never left, so the call did not run: safe to send again on a fresh connection.
+                call.promise.fail(RPCError(code: RPCErrorCode.notConnected, message: "write failed: \(error)"))
+            }
+            context.write(wrapOutboundOut(call.frame), promise: written)
         } else if let frame = value as? OutboundFrame {
             context.write(wrapOutboundOut(frame.buffer), promise: promise)
         } else {
@@ -111,25 +127,32 @@ final class RPCClientHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        guard let header = try? RPCCodec.decode(FrameHeader.self, from: frame) else { return }
-        if case .some(.some(let id)) = header.id, header.method == nil {
-            pending.removeValue(forKey: id)?.succeed(frame)
-        } else if case .none = header.id, let method = header.method {
+        guard let frame = try? InboundFrame(unwrapInboundIn(data)) else { return }
+        let id = frame.id
+        if case .value(let id) = id, frame.members.method == nil {
+            if let entry = pending.removeValue(forKey: id) {
+                entry.timer.cancel()
+                entry.promise.succeed(frame)
+            }
+        } else if id == .absent, let method = frame.method {
             onNotification?(method, frame)
-        } else if let error = header.error, case .some(.none) = header.id {
+        } else if id == .null, let error = frame.error {
             // An error without an id (e.g. oversized frame): the server closes the connection next.
             let failed = pending
             pending.removeAll()
-            for promise in failed.values { promise.fail(error) }
+            for entry in failed.values {
+                entry.timer.cancel()
+                entry.promise.fail(error)
+            }
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         let failed = pending
         pending.removeAll()
-        for promise in failed.values {
-            promise.fail(RPCError(code: RPCErrorCode.connectionLost, message: "connection lost"))
+        for entry in failed.values {
+            entry.timer.cancel()
+            entry.promise.fail(RPCError(code: RPCErrorCode.connectionLost, message: "connection lost"))
         }
         context.fireChannelInactive()
     }

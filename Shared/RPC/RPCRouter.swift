@@ -7,14 +7,21 @@ public struct RPCRequestContext: Sendable {
     public var method: String
     /// The originating request id, when the caller sent one (the gateway's `X-Request-Id`).
     public var requestID: String?
-    /// A logger carrying `rpc.method` and `request.id` metadata.
-    public var logger: Logger
+    private let baseLogger: Logger
+
+    /// A logger carrying `rpc.method` and `request.id` metadata (built on first use: most calls never log).
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "rpc.method"] = "\(method)"
+        if let requestID { logger[metadataKey: "request.id"] = "\(requestID)" }
+        return logger
+    }
 
     /// Creates a context (used by the server, and by tests calling handlers directly).
-    public init(method: String, requestID: String? = nil, logger: Logger) {
+    public init(method: String, requestID: String? = nil, baseLogger: Logger) {
         self.method = method
         self.requestID = requestID
-        self.logger = logger
+        self.baseLogger = baseLogger
     }
 }
 
@@ -26,7 +33,7 @@ public protocol RPCErrorConvertible: Error {
 
 /// The table of methods a server answers, built once at start-up.
 public struct RPCRouter: Sendable {
-    typealias Handler = @Sendable (_ frame: ByteBuffer, _ id: RPCID, _ context: RPCRequestContext) async throws -> ByteBuffer
+    typealias Handler = @Sendable (_ frame: InboundFrame, _ id: RPCID, _ context: RPCRequestContext) async throws -> ByteBuffer
 
     private(set) var handlers: [String: Handler] = [:]
 
@@ -41,7 +48,7 @@ public struct RPCRouter: Sendable {
         handlers[M.name] = { frame, id, context in
             let params: M.Params
             do {
-                params = try RPCCodec.decode(ParamsEnvelope<M.Params>.self, from: frame).params
+                params = try frame.params(M.Params.self)
             } catch {
                 throw RPCError.invalidParams("invalid params for \(M.name): \(DecodingErrorDescription(error))")
             }

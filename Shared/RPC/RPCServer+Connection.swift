@@ -25,12 +25,14 @@ extension RPCServer {
         metrics.connectionOpened()
         defer { metrics.connectionClosed() }
 
+        let outbound = WriteBatcher<ByteBuffer>(channel: channel)
         do {
-            try await connection.executeThenClose { inbound, outbound in
+            try await connection.executeThenClose { inbound, _ in
                 await withDiscardingTaskGroup { group in
                     group.addTask {
                         for await frame in notifications {
-                            do { try await outbound.write(frame) } catch { break }
+                            guard channel.isActive else { break }
+                            outbound.send(frame)
                         }
                     }
                     do {
@@ -41,8 +43,7 @@ extension RPCServer {
                     } catch let error as RPCFrameError {
                         self.logger.warning("closing RPC connection", metadata: ["error": "\(error)"])
                         self.metrics.rejected(code: RPCErrorCode.invalidRequest)
-                        try? await outbound.write(RPCCodec.error(id: nil, RPCError(code: RPCErrorCode.invalidRequest,
-                                                                                  message: error.description)))
+                        outbound.send(RPCCodec.error(id: nil, RPCError(code: RPCErrorCode.invalidRequest, message: error.description)))
                         channel.close(promise: nil)
                     } catch {
                         self.logger.debug("RPC connection ended", metadata: ["error": "\(error)"])
@@ -59,41 +60,42 @@ extension RPCServer {
     }
 
     /// Routes one inbound frame: answers protocol errors and built-ins inline, starts a child task for a call.
-    private func handleFrame(_ frame: ByteBuffer, connectionID: UInt64, subscriberID: UInt64,
-                             outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, group: inout DiscardingTaskGroup) {
-        let header: FrameHeader
+    private func handleFrame(_ buffer: ByteBuffer, connectionID: UInt64, subscriberID: UInt64,
+                             outbound: WriteBatcher<ByteBuffer>, group: inout DiscardingTaskGroup) {
+        let frame: InboundFrame
         do {
-            header = try RPCCodec.decode(FrameHeader.self, from: frame)
-        } catch DecodingError.typeMismatch {
-            reply(outbound, RPCCodec.error(id: nil, RPCError(code: RPCErrorCode.invalidRequest,
-                                                             message: "a request must be a JSON object (batches are not supported)")),
-                  group: &group)
-            return
+            frame = try InboundFrame(buffer)
+        } catch is ScannedFrame.NotAnObject {
+            return invalid(id: nil, "a request must be a JSON object (batches are not supported)", outbound, &group)
         } catch {
             metrics.rejected(code: RPCErrorCode.parseError)
             reply(outbound, RPCCodec.error(id: nil, RPCError(code: RPCErrorCode.parseError, message: "invalid JSON")), group: &group)
             return
         }
         // A response or an error object sent to a server is not a request; ignore it.
-        if header.method == nil, header.hasResult || header.error != nil { return }
-        let id: RPCID? = header.id.flatMap { $0 }
-        guard header.jsonrpc == "2.0" else {
-            return invalid(id: id, "'jsonrpc' must be \"2.0\"", outbound, &group)
+        if frame.members.method == nil, frame.isResponse { return }
+        let idField = frame.id
+        let echoID: RPCID? = if case .value(let id) = idField { id } else { nil }
+        guard frame.isVersion2 else {
+            return invalid(id: echoID, "'jsonrpc' must be \"2.0\"", outbound, &group)
         }
-        guard let method = header.method, !method.isEmpty else {
-            return invalid(id: id, "'method' must be a non-empty string", outbound, &group)
+        guard let method = frame.method, !method.isEmpty else {
+            return invalid(id: echoID, "'method' must be a non-empty string", outbound, &group)
         }
-        guard case .some(let presentID) = header.id else {
+        let id: RPCID
+        switch idField {
+        case .absent:
             handleNotification(method: method, frame: frame, connectionID: connectionID)
             return
-        }
-        guard let id = presentID else {
+        case .null, .invalid:
             return invalid(id: nil, "'id' must be a number or a string", outbound, &group)
+        case .value(let value):
+            id = value
         }
         switch method {
         case RPCBuiltins.Subscribe.name, RPCBuiltins.Unsubscribe.name:
             let adding = method == RPCBuiltins.Subscribe.name
-            guard let params = try? RPCCodec.decode(ParamsEnvelope<RPCBuiltins.Subscribe.Params>.self, from: frame).params else {
+            guard let params = try? frame.params(RPCBuiltins.Subscribe.Params.self) else {
                 reply(outbound, RPCCodec.error(id: id, .invalidParams("'topics' must be a list of strings")), group: &group)
                 return
             }
@@ -122,75 +124,57 @@ extension RPCServer {
                   group: &group)
             return
         }
-        var logger = self.logger
-        logger[metadataKey: "rpc.method"] = "\(method)"
-        if let requestID = header.ctx?.requestID { logger[metadataKey: "request.id"] = "\(requestID)" }
-        let context = RPCRequestContext(method: method, requestID: header.ctx?.requestID, logger: logger)
-        let timeoutMs = header.ctx?.timeoutMs
+        let context = RPCRequestContext(method: method, requestID: frame.context?.requestID, baseLogger: logger)
         group.addTask {
-            let response = await self.execute(handler, frame: frame, id: id, context: context,
-                                              connectionID: connectionID, timeoutMs: timeoutMs)
-            try? await outbound.write(response)
+            let response = await self.execute(handler, frame: frame, id: id, context: context, connectionID: connectionID)
+            outbound.send(response)
             self.finishCall(connectionID: connectionID)
         }
     }
 
-    private func invalid(id: RPCID?, _ message: String, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+    private func invalid(id: RPCID?, _ message: String, _ outbound: WriteBatcher<ByteBuffer>,
                          _ group: inout DiscardingTaskGroup) {
         metrics.rejected(code: RPCErrorCode.invalidRequest)
         reply(outbound, RPCCodec.error(id: id, RPCError(code: RPCErrorCode.invalidRequest, message: message)), group: &group)
     }
 
-    private func reply(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, _ frame: ByteBuffer, group: inout DiscardingTaskGroup) {
-        group.addTask { try? await outbound.write(frame) }
+    private func reply(_ outbound: WriteBatcher<ByteBuffer>, _ frame: ByteBuffer, group: inout DiscardingTaskGroup) {
+        outbound.send(frame)
     }
 
     /// Handles a notification from the client; the only one understood is `rpc.cancel`.
-    private func handleNotification(method: String, frame: ByteBuffer, connectionID: UInt64) {
-        guard method == RPCBuiltins.cancelMethod,
-              let params = try? RPCCodec.decode(ParamsEnvelope<CancelParams>.self, from: frame).params else { return }
+    private func handleNotification(method: String, frame: InboundFrame, connectionID: UInt64) {
+        guard method == RPCBuiltins.cancelMethod, let params = try? frame.params(CancelParams.self) else { return }
         let canceller = state.withLock { $0.connections[connectionID]?.running[params.id] }
         canceller?.cancel()
     }
 
-    /// Runs a handler with its deadline and maps its outcome to a response frame.
-    private func execute(_ handler: RPCRouter.Handler, frame: ByteBuffer, id: RPCID, context: RPCRequestContext,
-                         connectionID: UInt64, timeoutMs: Int64?) async -> ByteBuffer {
+    /// Runs a handler and maps its outcome to a response frame.
+    ///
+    /// Deadlines are the caller's: a client whose deadline passes sends `rpc.cancel`, and a closed connection cancels
+    /// all of its calls, so the server keeps no per-call timers.
+    private func execute(_ handler: RPCRouter.Handler, frame: InboundFrame, id: RPCID, context: RPCRequestContext,
+                         connectionID: UInt64) async -> ByteBuffer {
         let started = ContinuousClock.now
         withUnsafeCurrentTask { task in
             guard let task else { return }
             state.withLock { $0.connections[connectionID]?.running[id] = TaskCanceller(task: task) }
-        }
-        let deadlineTimer = timeoutMs.map { timeout in
-            state.withLock { $0.connections[connectionID]?.channel.eventLoop }?.scheduleTask(in: .milliseconds(max(timeout, 0))) {
-                let canceller = self.state.withLock { state -> TaskCanceller? in
-                    state.connections[connectionID]?.deadlineExceeded.insert(id)
-                    return state.connections[connectionID]?.running[id]
-                }
-                canceller?.cancel()
-            }
         }
         let response: ByteBuffer
         var code = 0
         do {
             response = try await handler(frame, id, context)
         } catch {
-            let expired = state.withLock { $0.connections[connectionID]?.deadlineExceeded.contains(id) ?? false }
-            let rpcError = mapError(error, expired: expired, context: context)
+            let rpcError = mapError(error, context: context)
             code = rpcError.code
             response = RPCCodec.error(id: id, rpcError)
         }
-        deadlineTimer??.cancel()
-        state.withLock { state in
-            state.connections[connectionID]?.running[id] = nil
-            state.connections[connectionID]?.deadlineExceeded.remove(id)
-        }
+        state.withLock { _ = $0.connections[connectionID]?.running.removeValue(forKey: id) }
         metrics.completed(method: context.method, code: code, duration: ContinuousClock.now - started)
         return response
     }
 
-    private func mapError(_ error: any Error, expired: Bool, context: RPCRequestContext) -> RPCError {
-        if expired { return RPCError(code: RPCErrorCode.deadlineExceeded, message: "deadline exceeded") }
+    private func mapError(_ error: any Error, context: RPCRequestContext) -> RPCError {
         switch error {
         case let error as RPCError: return error
         case let error as any RPCErrorConvertible: return error.rpcError

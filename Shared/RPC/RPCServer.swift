@@ -143,7 +143,6 @@ struct ConnectionEntry {
     let channel: any Channel
     var inFlight = 0
     var running: [RPCID: TaskCanceller] = [:]
-    var deadlineExceeded: Set<RPCID> = []
 }
 
 /// Cancels one running request task.

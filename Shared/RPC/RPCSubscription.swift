@@ -15,11 +15,11 @@ public enum RPCSubscriptionEvent: Sendable {
 public struct RPCNotification: Sendable {
     /// The notification's topic (its JSON-RPC method).
     public let topic: String
-    let frame: ByteBuffer
+    let frame: InboundFrame
 
     /// Decodes the notification's `params` as `T`.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try RPCCodec.decode(ParamsEnvelope<T>.self, from: frame).params
+        try frame.params(type)
     }
 
     /// Decodes the payload of a typed topic; `nil` when the notification is on another topic.
@@ -96,7 +96,7 @@ public struct RPCSubscription: AsyncSequence, Sendable {
                                                      params: RPCBuiltins.Subscribe.Params(topics: topics), ctx: nil)
                     let response = try await newConnection.roundTrip(id: .number(1), frame: frame,
                                                                      timeout: client.configuration.defaultTimeout)
-                    if let error = try? RPCCodec.decode(FrameHeader.self, from: response).error { throw error }
+                    if let error = response.error { throw error }
                     connection = newConnection
                     stream = notifications.makeAsyncIterator()
                     failures = 0

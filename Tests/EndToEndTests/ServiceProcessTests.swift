@@ -16,17 +16,17 @@ struct ServiceProcessTests {
             environment: ["DATA_DIR": directory.file("data"), "SOCKET_DIR": directory.file("run"), "RPC_DEBUG_METHODS": "true"],
             logPath: directory.file("\(executable).log"))
         let name = executable == "store-svc" ? "store.sock" : "market.sock"
-        let client = RPCClient(address: .unix(path: directory.file("run/\(name)")))
+        let client = RPCClient(configuration: .init(address: .unix(path: directory.file("run/\(name)")), connections: 1))
         defer { client.close() }
         let ready = await Eventually.wait(timeout: .seconds(20)) {
             (try? await client.call(System.Info.self, NoParams(), timeout: .milliseconds(500))) != nil
         }
         #expect(ready, "\(service.output())")
-        async let slow = client.call(System.DebugSleep.self, .init(ms: 800))
-        try await Task.sleep(for: .milliseconds(200))
+        async let slow = client.call(System.DebugSleep.self, .init(ms: 1_500))
+        try await Task.sleep(for: .milliseconds(500))
         service.signal(SIGTERM)
         let result = try await slow
-        #expect(result.ms == 800)
+        #expect(result.ms == 1_500)
         let status = await service.waitForExit(timeout: .seconds(10))
         #expect(status == 0, "\(service.output())")
         #expect(!FileManager.default.fileExists(atPath: directory.file("run/\(name)")))

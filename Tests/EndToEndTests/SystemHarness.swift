@@ -11,14 +11,19 @@ final class SystemHarness: Sendable {
     let port: Int
     let supervisor: ServiceProcess
     let http: HTTPClient
+    /// Whether `stop()` deletes the directory (false when the caller passed its own, to start again on the same data).
+    let ownsDirectory: Bool
 
     /// The repository root (this file is Tests/EndToEndTests/SystemHarness.swift).
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    /// Starts supervisord with the real configuration; `environment` adds or overrides variables.
-    init(environment: [String: String] = [:]) async throws {
-        directory = try TemporaryDirectory(prefix: "e2e")
+    /// Starts supervisord with the real configuration; `environment` adds or overrides variables. With a
+    /// `directory`, the system uses `directory/data` (so a later start on the same directory finds the same data)
+    /// and `stop()` leaves the directory to the caller.
+    init(environment: [String: String] = [:], directory existing: TemporaryDirectory? = nil) async throws {
+        directory = try existing ?? TemporaryDirectory(prefix: "e2e")
+        ownsDirectory = existing == nil
         port = try FreePort.next()
         var env: [String: String] = [
             "CRYPTODT_BIN": BuiltProducts.directory,
@@ -26,10 +31,13 @@ final class SystemHarness: Sendable {
             "DATA_DIR": directory.file("data"),
             "LOG_LEVEL": "info",
             "ACCESS_LOG": "false",
+            // The tiny fixture classifiers keep news-sentiment-svc's models loaded (healthy) without the product models.
+            "SENTIMENT_MODEL_DIR": Self.repositoryRoot + "/Tests/Fixtures/inference/tiny-bert",
+            "CRYPTO_SENTIMENT_MODEL_DIR": Self.repositoryRoot + "/Tests/Fixtures/inference/tiny-distilbert",
         ]
         env.merge(environment) { _, new in new }
         supervisor = try ServiceProcess(executable: "/bin/bash", arguments: ["deploy/run.sh"], environment: env,
-                                        logPath: directory.file("system.log"), currentDirectory: Self.repositoryRoot)
+                                        logPath: directory.file("system-\(port).log"), currentDirectory: Self.repositoryRoot)
         http = HTTPClient(eventLoopGroupProvider: .singleton,
                           configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(5))))
     }
@@ -61,8 +69,9 @@ final class SystemHarness: Sendable {
     }
 
     /// Runs `body` against a freshly started system and always stops it afterwards.
-    static func with(environment: [String: String] = [:], _ body: (SystemHarness) async throws -> Void) async throws {
-        let system = try await SystemHarness(environment: environment)
+    static func with(environment: [String: String] = [:], directory: TemporaryDirectory? = nil,
+                     _ body: (SystemHarness) async throws -> Void) async throws {
+        let system = try await SystemHarness(environment: environment, directory: directory)
         do {
             try await body(system)
         } catch {
@@ -76,7 +85,7 @@ final class SystemHarness: Sendable {
     func stop() async {
         await supervisor.stop(grace: .seconds(30))
         try? await http.shutdown()
-        directory.remove()
+        if ownsDirectory { directory.remove() }
     }
 }
 

@@ -114,8 +114,8 @@ struct RPCClientTests {
             }
             #expect(error?.code == RPCErrorCode.deadlineExceeded)
             #expect(ContinuousClock.now - started < .seconds(2))
-            #expect(await Eventually.wait(timeout: .seconds(2)) { probe.cancelled.load(ordering: .relaxed) == 1 })
-            #expect(await Eventually.wait(timeout: .seconds(2)) { server.inFlightCalls == 0 })
+            #expect(await Eventually.wait(timeout: .seconds(10)) { probe.cancelled.load(ordering: .relaxed) == 1 })
+            #expect(await Eventually.wait(timeout: .seconds(10)) { server.inFlightCalls == 0 })
             // The connection is still usable.
             let value1 = try await client.call(Echo.self, .init(value: "after", n: 1))
             #expect(value1.value == "after")
@@ -129,11 +129,11 @@ struct RPCClientTests {
             let client = RPCClient(address: address)
             defer { client.close() }
             let task = Task { try await client.call(Sleep.self, .init(ms: 5_000)) }
-            #expect(await Eventually.wait(timeout: .seconds(2)) { probe.started.load(ordering: .relaxed) == 1 })
+            #expect(await Eventually.wait(timeout: .seconds(10)) { probe.started.load(ordering: .relaxed) == 1 })
             task.cancel()
             let result = await task.result
             #expect(throws: RPCError.self) { try result.get() }
-            #expect(await Eventually.wait(timeout: .seconds(2)) { probe.cancelled.load(ordering: .relaxed) == 1 })
+            #expect(await Eventually.wait(timeout: .seconds(10)) { probe.cancelled.load(ordering: .relaxed) == 1 })
         }
     }
 
@@ -179,13 +179,13 @@ struct RPCClientTests {
             let client = RPCClient(configuration: .init(address: address, connections: 1))
             defer { client.close() }
             async let slow = client.call(Sleep.self, .init(ms: 400))
-            #expect(await Eventually.wait(timeout: .seconds(2)) { probe.started.load(ordering: .relaxed) == 1 })
+            #expect(await Eventually.wait(timeout: .seconds(10)) { probe.started.load(ordering: .relaxed) == 1 })
             await group.triggerGracefulShutdown()
             let result = try await slow
             #expect(result.slept == 400)
             #expect(probe.completed.load(ordering: .relaxed) == 1)
             // The server has stopped listening: new calls fail instead of running.
-            #expect(await Eventually.wait(timeout: .seconds(2)) {
+            #expect(await Eventually.wait(timeout: .seconds(10)) {
                 do { _ = try await client.call(Echo.self, .init(value: "late", n: 1)); return false } catch { return true }
             })
         }
@@ -238,9 +238,9 @@ struct RPCClientTests {
                 try await RPCTestServer.with(router: makeRouter(hub: hub), hub: hub, address: address) { _, _, _ in
                     #expect(await Eventually.wait(timeout: .seconds(5)) { hub.subscriberCount(topic: "ticks") == 1 })
                     hub.publish(topic: "ticks", Tick(value: round))
-                    #expect(await Eventually.wait(timeout: .seconds(2)) { log.lines.contains("tick \(round)") })
+                    #expect(await Eventually.wait(timeout: .seconds(10)) { log.lines.contains("tick \(round)") })
                 }
-                #expect(await Eventually.wait(timeout: .seconds(2)) { log.lines.filter { $0 == "disconnected" }.count == round })
+                #expect(await Eventually.wait(timeout: .seconds(10)) { log.lines.filter { $0 == "disconnected" }.count == round })
             }
             group.cancelAll()
         }

@@ -10,6 +10,8 @@ Measures, at 1 and 2 torch threads, on headlines from ../shared/datasets:
                                   sentence-transformers does)
 and prints one JSON object. Run from the repository root:
     HF_HUB_OFFLINE=1 python3 Tools/parity/bench_torch.py [--iterations 200] [--threads 1 2]
+With --classify DIR the same measurements run a sequence-classification model directory instead (fast tokenizer,
+logits + softmax), the baseline of `cryptodt-bench sentiment`.
 """
 import argparse
 import csv
@@ -63,6 +65,11 @@ def embed(tok, model, texts: list[str]) -> torch.Tensor:
     return torch.nn.functional.normalize(pooled, dim=1)
 
 
+def classify(tok, model, texts: list[str]) -> torch.Tensor:
+    batch = tok(texts, truncation=True, max_length=128, padding=True, return_tensors="pt")
+    return torch.softmax(model(**batch).logits, dim=-1)
+
+
 def measure(tok, model, texts: list[str], threads: int, iterations: int) -> dict:
     torch.set_num_threads(threads)
     with torch.inference_mode():
@@ -102,17 +109,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--classify", metavar="DIR", help="benchmark this sequence-classification model directory")
+    parser.add_argument("--texts-file", help="JSON array of headlines to use (default: the first 640 of tfns_dev)")
     args = parser.parse_args()
-    directory = minilm_dir()
-    tok = BertTokenizer(vocab=str(directory / "vocab.txt"), do_lower_case=True)
-    model = BertModel.from_pretrained(str(directory), add_pooling_layer=False).eval()
-    texts = headlines(640)
+    global embed
+    if args.classify:
+        from transformers import AutoModelForSequenceClassification, BertTokenizerFast
+        directory = pathlib.Path(args.classify)
+        tok = BertTokenizerFast.from_pretrained(str(directory))
+        model = AutoModelForSequenceClassification.from_pretrained(str(directory)).float().eval()
+        embed = classify
+    else:
+        directory = minilm_dir()
+        tok = BertTokenizer(vocab=str(directory / "vocab.txt"), do_lower_case=True)
+        model = BertModel.from_pretrained(str(directory), add_pooling_layer=False).eval()
+    texts = json.loads(pathlib.Path(args.texts_file).read_text()) if args.texts_file else headlines(640)
     ids = tok(GOLDEN_HEADLINE)["input_ids"]
     assert len(ids) == 23, len(ids)
     results = [measure(tok, model, texts, threads, args.iterations) for threads in args.threads]
     print(json.dumps({
         "engine": "pytorch",
-        "model": "all-MiniLM-L6-v2 (mean pooling, L2-normalised, max_length 128)",
+        "model": (f"{args.classify} (sequence classification, softmax, max_length 128)" if args.classify
+                  else "all-MiniLM-L6-v2 (mean pooling, L2-normalised, max_length 128)"),
         "headlines": "twitter_financial_news_sentiment/tfns_dev.csv",
         "torch": torch.__version__, "transformers": transformers.__version__,
         "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),

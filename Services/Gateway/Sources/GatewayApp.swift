@@ -20,7 +20,11 @@ public enum GatewayApp {
 
         /// The route areas beyond health and documentation, in registration order.
         func areas(settings: Settings) -> [any RouteArea] {
-            [MarketRoutes(backends: backends, settings: settings)]
+            [
+                MarketRoutes(backends: backends, settings: settings),
+                HistoryRoutes(backends: backends),
+                SentimentRoutes(backends: backends),
+            ]
         }
 
         /// The production dependencies: RPC clients at the configured addresses.

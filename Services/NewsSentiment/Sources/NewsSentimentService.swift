@@ -4,5 +4,7 @@ import ServiceKit
 /// news-sentiment-svc: news feeds, Fear & Greed, transformer sentiment.
 public enum NewsSentimentService {
     /// Registers news-sentiment-svc's RPC methods, services and health checks.
-    public static func configure(_ setup: inout ServiceSetup) async throws {}
+    public static func configure(_ setup: inout ServiceSetup) async throws {
+        SentimentService.configure(&setup)
+    }
 }

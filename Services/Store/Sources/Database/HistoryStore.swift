@@ -1,3 +1,4 @@
+import Contracts
 import CryptoModels
 import Foundation
 
@@ -76,7 +77,9 @@ public protocol HistoryStore: Sendable {
     func fearGreed(from: EpochMillis, to: EpochMillis) async throws -> [FearGreedEntry]
     /// The newest market snapshots, newest first.
     func latestMarketSnapshots(limit: Int) async throws -> [MarketSnapshot]
-    /// Every symbol ever stored with a price or candle (sorted), to tell "unknown symbol" from "no data".
+    /// The rows of `symbol` (case-insensitive) in the newest market snapshots that list it, newest first.
+    func marketHistory(symbol: String, limit: Int) async throws -> [MarketHistoryPoint]
+    /// Every symbol ever stored with a price, candle or market listing (sorted), to tell "unknown symbol" from "no data".
     func knownSymbols() async throws -> [String]
     /// Every DeFi protocol slug ever stored (sorted).
     func knownProtocols() async throws -> [String]
@@ -89,6 +92,10 @@ public protocol HistoryStore: Sendable {
 
     /// File size, page figures, rows and time range per table.
     func stats() async throws -> StoreStats
+    /// The lines of `PRAGMA quick_check` (`["ok"]` when healthy): the cheaper check run at start.
+    func quickCheck() async throws -> [String]
+    /// Runs a trivial read, to tell that the database answers.
+    func ping() async throws
     /// The lines of `PRAGMA integrity_check` (`["ok"]` when healthy).
     func integrityCheck() async throws -> [String]
     /// Deletes the rows of each listed table strictly older than its cutoff. Returns rows deleted per table.

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 
 /// Normalisation of news links, so that the same story reached through slightly different URLs is stored once.

@@ -1,3 +1,4 @@
+import Contracts
 import CryptoModels
 import Foundation
 import GRDB
@@ -54,6 +55,16 @@ extension SQLiteHistoryStore {
     /// Implements `HistoryStore.integrityCheck` (see the protocol for the contract).
     public func integrityCheck() async throws -> [String] {
         try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// Implements `HistoryStore.quickCheck` (see the protocol for the contract).
+    public func quickCheck() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+    }
+
+    /// Implements `HistoryStore.ping` (see the protocol for the contract).
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
     /// Implements `HistoryStore.deleteOlderThan` (see the protocol for the contract).

@@ -1,3 +1,4 @@
+import Contracts
 import CryptoModels
 import Foundation
 import GRDB
@@ -87,7 +88,12 @@ extension SQLiteHistoryStore {
                 INSERT INTO market_snapshots (ts, source, vs, row_count, rows_json) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
                 """, arguments: [snapshot.ts, snapshot.source, snapshot.vs, snapshot.entries.count, json])
-            return db.changesCount
+            let inserted = db.changesCount
+            if inserted > 0 {
+                try Self.noteSymbols(snapshot.entries.map { $0.symbol.uppercased() }.filter { !$0.isEmpty },
+                                     at: snapshot.ts, in: db)
+            }
+            return inserted
         }
     }
 
@@ -152,6 +158,29 @@ extension SQLiteHistoryStore {
                                entries: try Self.decodeJSON([MarketEntry].self, row["rows_json"],
                                                             table: "market_snapshots", column: "rows_json"))
             }
+        }
+    }
+
+    /// Implements `HistoryStore.marketHistory` (see the protocol for the contract).
+    ///
+    /// Walks the snapshots newest first through the `ts` index and stops after `limit` matching rows, so the cost
+    /// is proportional to how far back the symbol's last `limit` appearances are, not to the table's size.
+    public func marketHistory(symbol: String, limit: Int) async throws -> [MarketHistoryPoint] {
+        try Self.require(symbol, "symbol")
+        guard limit >= 1 else { throw StoreError.invalidArgument("limit must be at least 1, got \(limit)") }
+        let wanted = symbol.uppercased()
+        return try await pool.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.ts, s.source, s.vs, e.value AS entry FROM market_snapshots s, json_each(s.rows_json) e
+                WHERE upper(json_extract(e.value, '$.symbol')) = ?
+                ORDER BY s.ts DESC, s.id DESC LIMIT ?
+                """, arguments: [wanted, limit])
+            var points: [MarketHistoryPoint] = []
+            while let row = try rows.next() {
+                let entry = try Self.decodeJSON(MarketEntry.self, row["entry"], table: "market_snapshots", column: "rows_json")
+                points.append(MarketHistoryPoint(ts: row["ts"], source: row["source"], vs: row["vs"], entry: entry))
+            }
+            return points
         }
     }
 

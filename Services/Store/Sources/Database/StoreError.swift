@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 
 /// Errors raised by the history store. Each carries enough context to say what was wrong without leaking SQL.

@@ -81,6 +81,10 @@ public struct StoreStats: Sendable, Hashable, Codable {
         self.migrations = migrations
         self.tables = tables
     }
+
+    enum CodingKeys: String, CodingKey {
+        case path, fileBytes = "file_bytes", walBytes = "wal_bytes", pageCount = "page_count", pageSize = "page_size", freelistCount = "freelist_count", migrations, tables
+    }
 }
 
 /// What `optimize()` did.
@@ -98,6 +102,10 @@ public struct OptimizeResult: Sendable, Hashable, Codable {
         self.freePagesAfter = freePagesAfter
         self.pageCount = pageCount
     }
+
+    enum CodingKeys: String, CodingKey {
+        case freePagesBefore = "free_pages_before", freePagesAfter = "free_pages_after", pageCount = "page_count"
+    }
 }
 
 /// One backup file.
@@ -114,5 +122,9 @@ public struct BackupInfo: Sendable, Hashable, Codable {
         self.path = path
         self.createdAt = createdAt
         self.bytes = bytes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, createdAt = "created_at", bytes
     }
 }
