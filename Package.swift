@@ -150,7 +150,7 @@ let package = Package(
         ),
         .executableTarget(name: "GatewayMain", dependencies: ["Gateway", "ServiceKit"],
                           path: "Services/Gateway/Main", swiftSettings: strict),
-        .target(name: "Market", dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels", "ProviderKit", "ProviderWire",
+        .target(name: "Market", dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels", "ProviderKit", "ProviderWire", "StoreClient",
                                        .product(name: "Logging", package: "swift-log"),
                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 path: "Services/Market/Sources", swiftSettings: strict),

@@ -4,6 +4,7 @@ import ProviderKit
 import RPC
 import ServiceKit
 import ServiceLifecycle
+import StoreClient
 
 /// market-svc: prices, markets, trending, global figures and OHLCV from many providers.
 public enum MarketService {
@@ -31,8 +32,15 @@ public enum MarketService {
             }
         }
         if settings.string("market.collector.enabled", default: "true") != "false" {
+            var sink: any MarketHistorySink = NoHistorySink()
+            if settings.string("market.history", default: "on") != "off" {
+                let writer = BufferedStoreWriter(client: RPCClient(address: try settings.rpcAddress(of: .store)), logger: setup.logger)
+                setup.services.append(writer)
+                setup.health.register("store-writer") { writer.healthCheck() }
+                sink = StoreHistorySink(writer: writer)
+            }
             setup.services.append(MarketCollector(configuration: .init(settings: settings), engine: engine, hub: setup.hub,
-                                                  sink: NoHistorySink(), logger: setup.logger))
+                                                  sink: sink, logger: setup.logger))
         }
         setup.services.append(HTTPClientShutdown(http: http))
     }
