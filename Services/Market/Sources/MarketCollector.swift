@@ -23,6 +23,8 @@ struct MarketCollector: Service {
         var candlesEvery: Duration
         /// Seconds between registry refreshes [`MARKET_REGISTRY_REFRESH`, 86400].
         var registryEvery: Duration
+        /// Seconds between market-listing snapshots [`MARKET_SNAPSHOT_INTERVAL`, 300; 0 = off].
+        var marketsEvery: Duration
 
         init(settings: Settings) {
             func list(_ key: String, _ fallback: String) -> [String] {
@@ -35,6 +37,7 @@ struct MarketCollector: Service {
             candleMarkets = list("market.candle.markets", "BTCUSDT,ETHUSDT")
             candlesEvery = settings.seconds("market.candle.poll.interval", default: 60)
             registryEvery = settings.seconds("market.registry.refresh", default: 86_400)
+            marketsEvery = settings.seconds("market.snapshot.interval", default: 300)
         }
     }
 
@@ -50,6 +53,9 @@ struct MarketCollector: Service {
                 group.addTask { await every(configuration.registryEvery) { await refreshRegistry() } }
                 group.addTask { await every(configuration.pricesEvery) { await pollPrices() } }
                 group.addTask { await every(configuration.candlesEvery) { await pollCandles() } }
+                if configuration.marketsEvery > .zero {
+                    group.addTask { await every(configuration.marketsEvery) { await pollMarkets() } }
+                }
                 await group.waitForAll()
             }
         }
@@ -95,6 +101,17 @@ struct MarketCollector: Service {
         var bySource: [String: [Quote]] = [:]
         for entry in entries { bySource[entry.source, default: []].append(entry.value) }
         for (source, quotes) in bySource { await sink.record(quotes: quotes, source: source) }
+    }
+
+    /// Takes a market-listing snapshot (top 100 in the watch currency) and records it when freshly fetched.
+    func pollMarkets() async {
+        do throws(RPCError) {
+            let result = try await engine.markets(.init(limit: 100, vs: configuration.vs))
+            guard !result.meta.cached, !result.meta.stale else { return }
+            await sink.record(snapshot: result.entries, vs: configuration.vs, source: result.meta.source, ts: result.meta.fetchedAt)
+        } catch {
+            logger.notice("market snapshot failed", metadata: ["error": "\(error.message)"])
+        }
     }
 
     /// Fetches the latest 1m candles of the candle markets; records and publishes the newest one.
