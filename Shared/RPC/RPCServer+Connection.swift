@@ -49,8 +49,11 @@ extension RPCServer {
                         self.logger.debug("RPC connection ended", metadata: ["error": "\(error)"])
                     }
                     // The peer is gone: nobody can receive the answers of its running calls, so stop them.
-                    let orphans = self.state.withLock { $0.connections[connectionID].map { Array($0.running.values) } ?? [] }
-                    for canceller in orphans { canceller.cancel() }
+                    self.state.withLock { state in
+                        guard var entry = state.connections[connectionID] else { return }
+                        for id in entry.running.keys { entry.running[id]!.cancel() }
+                        state.connections[connectionID] = entry
+                    }
                     self.hub.unregister(subscriberID)
                 }
             }
@@ -116,6 +119,7 @@ extension RPCServer {
         let accepted = state.withLock { state -> Bool in
             guard !state.draining, state.connections[connectionID] != nil else { return false }
             state.connections[connectionID]!.inFlight += 1
+            state.connections[connectionID]!.running[id] = .pending(cancelRequested: false)
             return true
         }
         guard accepted else {
@@ -145,8 +149,10 @@ extension RPCServer {
     /// Handles a notification from the client; the only one understood is `rpc.cancel`.
     private func handleNotification(method: String, frame: InboundFrame, connectionID: UInt64) {
         guard method == RPCBuiltins.cancelMethod, let params = try? frame.params(CancelParams.self) else { return }
-        let canceller = state.withLock { $0.connections[connectionID]?.running[params.id] }
-        canceller?.cancel()
+        state.withLock { state in
+            guard state.connections[connectionID]?.running[params.id] != nil else { return }
+            state.connections[connectionID]!.running[params.id]!.cancel()
+        }
     }
 
     /// Runs a handler and maps its outcome to a response frame.
@@ -158,7 +164,13 @@ extension RPCServer {
         let started = ContinuousClock.now
         withUnsafeCurrentTask { task in
             guard let task else { return }
-            state.withLock { $0.connections[connectionID]?.running[id] = TaskCanceller(task: task) }
+            let cancelFirst = state.withLock { state -> Bool in
+                let asked = if case .pending(cancelRequested: true)? = state.connections[connectionID]?.running[id] { true } else { false }
+                state.connections[connectionID]?.running[id] = .running(TaskCanceller(task: task))
+                return asked
+            }
+            // The caller gave up (or disconnected) before this task started: start cancelled.
+            if cancelFirst { task.cancel() }
         }
         let response: ByteBuffer
         var code = 0

@@ -142,7 +142,24 @@ struct ServerState {
 struct ConnectionEntry {
     let channel: any Channel
     var inFlight = 0
-    var running: [RPCID: TaskCanceller] = [:]
+    /// Accepted calls: waiting for their task to start (possibly already asked to cancel), or running.
+    var running: [RPCID: CallState] = [:]
+}
+
+/// Where an accepted call is.
+enum CallState {
+    /// Accepted; its task has not started yet. `cancelRequested` when an `rpc.cancel` (or a disconnect) came first.
+    case pending(cancelRequested: Bool)
+    /// Running in this task.
+    case running(TaskCanceller)
+
+    /// Cancels the call now, or as soon as its task starts.
+    mutating func cancel() {
+        switch self {
+        case .pending: self = .pending(cancelRequested: true)
+        case .running(let canceller): canceller.cancel()
+        }
+    }
 }
 
 /// Cancels one running request task.
