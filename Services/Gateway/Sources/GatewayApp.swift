@@ -21,6 +21,7 @@ public enum GatewayApp {
         /// The route areas beyond health and documentation, in registration order.
         func areas(settings: Settings) -> [any RouteArea] {
             [
+                MarketRoutes(backends: backends, settings: settings),
                 HistoryRoutes(backends: backends),
                 SentimentRoutes(backends: backends),
             ]
