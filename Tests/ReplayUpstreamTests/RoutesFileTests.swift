@@ -14,7 +14,8 @@ import Testing
         let listed = manifest.split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("| ") else { return nil }
             let cell = line.dropFirst(2).prefix { $0 != " " && $0 != "|" }
-            return cell.contains("/") ? String(cell) : nil
+            // Hand-written shapes (written/…) are parser fixtures, not captures the replay serves.
+            return cell.contains("/") && !cell.hasPrefix("written/") ? String(cell) : nil
         }
         #expect(listed.count == 27)
         #expect(Set(listed).subtracting(referenced).sorted() == [])
