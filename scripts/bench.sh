@@ -13,3 +13,6 @@ for suite in $("$bench" --help | awk '/SUBCOMMANDS:/{f=1;next} f && /^$/{exit} f
   "$bench" "$suite" 2>/dev/null
   echo
 done
+
+echo "## http"
+bash scripts/bench-http.sh

@@ -129,7 +129,9 @@ extension RPCServer {
             return
         }
         let context = RPCRequestContext(method: method, requestID: frame.context?.requestID, baseLogger: logger)
-        group.addTask {
+        // An immediate child task runs on this thread until its first suspension: a quick handler answers without
+        // a hop to another thread, while a handler that awaits I/O still runs concurrently with the next frames.
+        group.addImmediateTask {
             let response = await self.execute(handler, frame: frame, id: id, context: context, connectionID: connectionID)
             outbound.send(response)
             self.finishCall(connectionID: connectionID)
