@@ -56,6 +56,18 @@ struct SupervisedSystemTests {
             #expect(elapsed < .seconds(5), "\(name): took \(elapsed)")
             #expect(!statuses.contains(500), "\(name): got a 500")
         }
+        // A hung service (stopped, not dead): /api/health still answers, measuring the probe at under 1 s.
+        let hung = try #require(await system.health()?.service("market-svc")?.pid)
+        kill(hung, SIGSTOP)
+        let whileHung = try await system.request("/api/health")
+        kill(hung, SIGCONT)
+        #expect(whileHung.status == 200)
+        let hungBody = try JSONDecoder().decode(HealthBody.self, from: Data(whileHung.body.utf8))
+        #expect(hungBody.status == "degraded")
+        #expect(hungBody.service("market-svc")?.status == "unhealthy")
+        #expect((hungBody.service("market-svc")?.latency_ms ?? 10_000) < 1_000)
+        #expect(await Eventually.wait(timeout: .seconds(5)) { await system.health()?.status == "healthy" })
+
         // The gateway itself: while it is down, requests fail to connect (no 500); it comes back within 5 s.
         let gatewayPID = try #require(await system.health()?.service("gateway")?.pid)
         kill(gatewayPID, SIGKILL)

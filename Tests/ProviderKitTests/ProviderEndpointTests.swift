@@ -26,7 +26,9 @@ struct ProviderEndpointTests {
     @Test("a refused connection is a transport failure that counts for the breaker; an open breaker refuses without calling")
     func breakerAndTransport() async {
         let http = ProviderHTTP()
-        let endpoint = ProviderEndpoint(configuration: .init(name: "dead", baseURL: "http://127.0.0.1:1", breakerThreshold: 1,
+        // A generous timeout: a refused connection fails at once, and a busy test machine must not turn it into a timeout.
+        let endpoint = ProviderEndpoint(configuration: .init(name: "dead", baseURL: "http://127.0.0.1:1", timeout: .seconds(30),
+                                                             breakerThreshold: 1,
                                                              breakerCoolDown: .seconds(60), retry: .none),
                                         http: http)
         do {

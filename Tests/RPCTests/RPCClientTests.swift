@@ -150,7 +150,8 @@ struct RPCClientTests {
         let started = ContinuousClock.now
         let error = await #expect(throws: RPCError.self) { try await client.call(Echo.self, .init(value: "x", n: 1)) }
         #expect(error?.code == RPCErrorCode.notConnected)
-        #expect(ContinuousClock.now - started < .seconds(1))
+        // Well before the 10 s default deadline (generous: the whole suite shares two cores).
+        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test("after the server restarts, the client reconnects and later calls succeed")
