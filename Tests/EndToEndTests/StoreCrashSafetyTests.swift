@@ -2,6 +2,7 @@ import Contracts
 import CryptoModels
 import Foundation
 import RPC
+import Synchronization
 import Testing
 import TestSupport
 
@@ -33,6 +34,7 @@ struct StoreCrashSafetyTests {
             let roundBase = base + Int64(round) * roundSpan
             let client = node.client
             var times = Set<EpochMillis>()
+            let acks = AckCounter()
             try await withThrowingTaskGroup(of: Set<EpochMillis>.self) { group in
                 for writer in 0..<4 {
                     group.addTask {
@@ -44,6 +46,7 @@ struct StoreCrashSafetyTests {
                                                           .init(quotes: [StoreNode.quote("ZZCRASH", at: ts)], source: "crash"),
                                                           timeout: .seconds(2))
                                 acked.insert(ts)
+                                acks.value.add(1, ordering: .relaxed)
                                 ts += 4
                             } catch {
                                 // Killed: this write may or may not have landed; it was not acknowledged.
@@ -52,6 +55,8 @@ struct StoreCrashSafetyTests {
                         }
                     }
                 }
+                // The kill lands 60–240 ms into the stream of acknowledged writes (not into start-up, on a busy machine).
+                _ = await Eventually.wait(timeout: .seconds(10), interval: .milliseconds(5)) { acks.value.load(ordering: .relaxed) > 0 }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 60...240)))
                 await node.kill9()
                 for try await acked in group { times.formUnion(acked) }
@@ -78,4 +83,9 @@ struct StoreCrashSafetyTests {
         }
         await node.stop()
     }
+}
+
+/// Acknowledged writes so far, shared by the writers of a round.
+final class AckCounter: Sendable {
+    let value = Atomic<Int>(0)
 }
