@@ -35,51 +35,27 @@ extension StoreBenchmark {
         try await queue.write { db in try db.execute(sql: naiveSchema) }
         try await queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         let emptyBytes = SQLiteHistoryStore.fileSize(path)
-        let hour = Interval.h1.milliseconds
-        let perSymbol = (candles + symbols - 1) / symbols
-        let start: EpochMillis = 1_700_000_000_000 / hour * hour
-        var generator = SplitMix64(seed: 0x5EED)
-        var written = 0
         let clock = ContinuousClock()
         var writeTime = Duration.zero
-        for symbolIndex in 0..<symbols where written < candles {
-            let symbol = "SYM\(symbolIndex)USDT"
-            var price: Int64 = 6_000_000_000_000
-            var index = 0
-            while index < perSymbol, written < candles {
-                let count = min(batchSize, perSymbol - index, candles - written)
-                var batch: [Candle] = []
-                batch.reserveCapacity(count)
-                for offset in 0..<count {
-                    let open = price
-                    price = max(100_000_000, price + Int64(generator.next() % 20_000_000_001) - 10_000_000_000)
-                    let high = max(open, price) + Int64(generator.next() % 5_000_000_000)
-                    let low = min(open, price) - Int64(generator.next() % 5_000_000_000)
-                    batch.append(Candle(openTime: start + Int64(index + offset) * hour, open: amount(open),
-                                        high: amount(high), low: amount(low), close: amount(price),
-                                        volume: amount(Int64(generator.next() % 100_000_000_000)), closed: true))
+        let written = try await forEachSyntheticBatch(candles: candles, symbols: symbols, batchSize: batchSize) { symbol, batch in
+            let batchStart = clock.now
+            let rows = batch
+            try await queue.write { db in
+                let statement = try db.cachedStatement(sql: """
+                        INSERT INTO candles (symbol, interval, open_time, open, high, low, close, volume, closed, source)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (symbol, interval, open_time) DO UPDATE SET open = excluded.open, high = excluded.high,
+                          low = excluded.low, close = excluded.close, volume = excluded.volume, closed = excluded.closed
+                        """)
+                for candle in rows {
+                    // The same decimal text as the store writes, so only the table layout differs.
+                    try statement.execute(arguments: [symbol, "1h", candle.openTime, DecimalText.text(candle.open),
+                                                      DecimalText.text(candle.high), DecimalText.text(candle.low),
+                                                      DecimalText.text(candle.close), candle.volume.map(DecimalText.text),
+                                                      candle.closed, "bench"])
                 }
-                let batchStart = clock.now
-                let rows = batch
-                try await queue.write { db in
-                    let statement = try db.cachedStatement(sql: """
-                            INSERT INTO candles (symbol, interval, open_time, open, high, low, close, volume, closed, source)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (symbol, interval, open_time) DO UPDATE SET open = excluded.open, high = excluded.high,
-                              low = excluded.low, close = excluded.close, volume = excluded.volume, closed = excluded.closed
-                            """)
-                    for candle in rows {
-                        // The same decimal text as the store writes, so only the table layout differs.
-                        try statement.execute(arguments: [symbol, "1h", candle.openTime, DecimalText.text(candle.open),
-                                                          DecimalText.text(candle.high), DecimalText.text(candle.low),
-                                                          DecimalText.text(candle.close), candle.volume.map(DecimalText.text),
-                                                          candle.closed, "bench"])
-                    }
-                }
-                writeTime += clock.now - batchStart
-                index += count
-                written += count
             }
+            writeTime += clock.now - batchStart
         }
         try await queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         let bytes = SQLiteHistoryStore.fileSize(path) - emptyBytes

@@ -44,34 +44,13 @@ public enum StoreBenchmark {
         let emptyBytes = SQLiteHistoryStore.fileSize(path)
         let hour = Interval.h1.milliseconds
         let perSymbol = (candles + symbols - 1) / symbols
-        let start: EpochMillis = 1_700_000_000_000 / hour * hour
-        var generator = SplitMix64(seed: 0x5EED)
-        var written = 0
+        let start = syntheticStart
         let clock = ContinuousClock()
         var writeTime = Duration.zero
-        for symbolIndex in 0..<symbols where written < candles {
-            let symbol = "SYM\(symbolIndex)USDT"
-            var price: Int64 = 6_000_000_000_000 // 60000.00000000 in 1e-8 units
-            var index = 0
-            while index < perSymbol, written < candles {
-                let count = min(batchSize, perSymbol - index, candles - written)
-                var batch: [Candle] = []
-                batch.reserveCapacity(count)
-                for offset in 0..<count {
-                    let open = price
-                    price = max(100_000_000, price + Int64(generator.next() % 20_000_000_001) - 10_000_000_000)
-                    let high = max(open, price) + Int64(generator.next() % 5_000_000_000)
-                    let low = min(open, price) - Int64(generator.next() % 5_000_000_000)
-                    batch.append(Candle(openTime: start + Int64(index + offset) * hour, open: amount(open),
-                                        high: amount(high), low: amount(low), close: amount(price),
-                                        volume: amount(Int64(generator.next() % 100_000_000_000)), closed: true))
-                }
-                let batchStart = clock.now
-                _ = try await store.upsertCandles(symbol: symbol, interval: .h1, candles: batch, source: "bench")
-                writeTime += clock.now - batchStart
-                index += count
-                written += count
-            }
+        let written = try await forEachSyntheticBatch(candles: candles, symbols: symbols, batchSize: batchSize) { symbol, batch in
+            let batchStart = clock.now
+            _ = try await store.upsertCandles(symbol: symbol, interval: .h1, candles: batch, source: "bench")
+            writeTime += clock.now - batchStart
         }
         let writeSeconds = seconds(writeTime)
         let readTo = start + Int64(min(perSymbol, 24 * 90) - 1) * hour
@@ -95,6 +74,42 @@ public enum StoreBenchmark {
     }
 
     /// An amount from an integer count of 1e-8 units (`6000012345678` → `60000.12345678`).
+    /// Open time of the first synthetic candle.
+    static let syntheticStart: EpochMillis = 1_700_000_000_000 / Interval.h1.milliseconds * Interval.h1.milliseconds
+
+    /// Generates the benchmark's deterministic candles — a random walk of 8-decimal prices, hourly, `symbols` markets
+    /// (`SYM0USDT` …) — and hands them to `write` in batches of `batchSize`; returns how many were generated.
+    static func forEachSyntheticBatch(candles: Int, symbols: Int, batchSize: Int,
+                                      _ write: (String, [Candle]) async throws -> Void) async rethrows -> Int {
+        let hour = Interval.h1.milliseconds
+        let perSymbol = (candles + symbols - 1) / symbols
+        var generator = SplitMix64(seed: 0x5EED)
+        var written = 0
+        for symbolIndex in 0..<symbols where written < candles {
+            let symbol = "SYM\(symbolIndex)USDT"
+            var price: Int64 = 6_000_000_000_000 // 60000.00000000 in 1e-8 units
+            var index = 0
+            while index < perSymbol, written < candles {
+                let count = min(batchSize, perSymbol - index, candles - written)
+                var batch: [Candle] = []
+                batch.reserveCapacity(count)
+                for offset in 0..<count {
+                    let open = price
+                    price = max(100_000_000, price + Int64(generator.next() % 20_000_000_001) - 10_000_000_000)
+                    let high = max(open, price) + Int64(generator.next() % 5_000_000_000)
+                    let low = min(open, price) - Int64(generator.next() % 5_000_000_000)
+                    batch.append(Candle(openTime: syntheticStart + Int64(index + offset) * hour, open: amount(open),
+                                        high: amount(high), low: amount(low), close: amount(price),
+                                        volume: amount(Int64(generator.next() % 100_000_000_000)), closed: true))
+                }
+                try await write(symbol, batch)
+                index += count
+                written += count
+            }
+        }
+        return written
+    }
+
     static func amount(_ units: Int64) -> Amount {
         Amount(Decimal(sign: units < 0 ? .minus : .plus, exponent: -8, significand: Decimal(units.magnitude)))
     }
