@@ -9,11 +9,14 @@ public struct GatewayContext: RequestContext {
     public var requestID: String
     /// The client's address, for per-IP limits and logs.
     public let remoteAddress: SocketAddress?
+    /// Who is calling; anonymous (by client IP) until the authentication middleware resolves credentials.
+    public var identity: Identity
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = RequestIDs.generate()
         self.remoteAddress = source.channel.remoteAddress
+        self.identity = .anonymous(ip: source.channel.remoteAddress?.ipAddress ?? "unknown")
     }
 
     /// Request bodies above 1 MiB are refused with 413.
