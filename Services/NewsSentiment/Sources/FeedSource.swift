@@ -78,11 +78,10 @@ public final class FeedSource: Sendable {
     public func fetch() async throws(ProviderFailure) -> FeedFetch {
         let provider = "feed:\(spec.name)"
         guard breaker.permit() else {
-            let failure = ProviderFailure(provider: provider, kind: .breakerOpen,
-                                          message: String(format: "circuit open after repeated failures; next trial in %.0f s",
-                                                          breaker.secondsUntilTrial))
-            record(failure)
-            throw failure
+            // Not fetched: the feed stays failing with its last real error; the detail adds the open circuit.
+            throw ProviderFailure(provider: provider, kind: .breakerOpen,
+                                  message: String(format: "circuit open after repeated failures; next trial in %.0f s",
+                                                  breaker.secondsUntilTrial))
         }
         let validators = state.withLock { $0.validators }
         var headers: [(String, String)] = []
@@ -171,8 +170,9 @@ public final class FeedSource: Sendable {
         if let last = s.lastFailure { observed["last_failure_ms"] = .number(Double(last)) }
         if s.consecutiveFailures > 0 {
             observed["state"] = "failing"
+            let circuit = breaker.state == .closed ? "" : String(format: " (circuit open; next trial in %.0f s)", breaker.secondsUntilTrial)
             return ComponentCheck(name: "feed:\(spec.name)", status: .degraded,
-                                  detail: "failing: \(s.lastError ?? "unknown error")", observed: observed)
+                                  detail: "failing: \(s.lastError ?? "unknown error")\(circuit)", observed: observed)
         }
         observed["state"] = s.lastSuccess == nil ? "pending" : "ok"
         return ComponentCheck(name: "feed:\(spec.name)", status: .healthy, detail: nil, observed: observed)

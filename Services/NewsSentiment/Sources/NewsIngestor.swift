@@ -6,8 +6,8 @@ import ProviderKit
 import RPC
 import ServiceLifecycle
 
-/// Polls every feed (and CryptoPanic) at the poll interval, all feeds at once, each on its own: a feed that fails,
-/// is oversized or hangs until its timeout delays nobody else's items.
+/// Polls every feed (and CryptoPanic) at the poll interval, each feed on its own timer in one task group: a feed that
+/// fails, is oversized or hangs until its timeout delays neither the other feeds' items nor their next polls.
 ///
 /// Per feed: conditional GET → parse → items deduplicated within the feed → `store.news.upsert` (which deduplicates
 /// across feeds by normalised URL, guid or id) → `news.item` for each new item → the scorer is woken. The feed's
@@ -38,12 +38,19 @@ public struct NewsIngestor: Service {
         self.logger = logger
     }
 
-    /// Polls now and then every `interval` until graceful shutdown.
+    /// Polls every source now and then every `interval` (each on its own loop) until graceful shutdown.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await pollAll()
-                do { try await Task.sleep(for: interval) } catch { return }
+            await withTaskGroup(of: Void.self) { group in
+                for source in sources {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            await poll(source)
+                            do { try await Task.sleep(for: interval) } catch { return }
+                        }
+                    }
+                }
+                await group.waitForAll()
             }
         }
     }
