@@ -52,6 +52,36 @@ struct FeedSourceTests {
         }
     }
 
+    @Test("Atom, RSS 1.0 (RDF) and windows-1252 fixtures arrive over HTTP as tagged items; the prolog's encoding wins")
+    func formatsOverHTTP() async throws {
+        try await NewsFixtures.withReplayAndHTTP { server, base, http in
+            // The windows-1252 feed is served with a wrong charset in Content-Type, as misconfigured servers do.
+            try server.store.addRoute(RouteSpec(path: "/feeds/cp1252.xml", file: "feeds/rss_windows1252.xml",
+                                                headers: ["content-type": "application/rss+xml; charset=utf-8"]))
+            try server.store.addRoute(RouteSpec(path: "/feeds/atom.xml", file: "feeds/atom_rfc4287.xml",
+                                                headers: ["content-type": "application/atom+xml"]))
+            try server.store.addRoute(RouteSpec(path: "/feeds/rdf.xml", file: "feeds/rss1_rdf.xml",
+                                                headers: ["content-type": "application/rdf+xml"]))
+            guard case .items(let cp1252, _) = try await source("Actualités", base + "/feeds/cp1252.xml", http: http).fetch(),
+                  case .items(let atom, _) = try await source("Mark", base + "/feeds/atom.xml", http: http).fetch(),
+                  case .items(let rdf, _) = try await source("XML.com", base + "/feeds/rdf.xml", http: http).fetch() else {
+                Issue.record("expected items"); return
+            }
+            #expect(cp1252.first?.title == "Café crème: Bitcoin’s €100k “moment” – Œuvre Š")
+            #expect(cp1252.first?.summary == "Prix: “Ça coûte 5 €” — naïve façade…")
+            #expect(cp1252.first?.assets == ["BTC"])
+            #expect(cp1252.first?.source == "Actualités")
+            #expect(atom.count == 3)
+            let btc = try #require(atom.first { $0.title.hasPrefix("Bitcoin") })
+            #expect(btc.title == "Bitcoin tops $100k & Ethereum follows")
+            #expect(btc.url == "http://example.org/2026/09/30/btc-100k?ref=feed")  // xml:base resolved; utm_* and fragment gone
+            #expect(btc.assets == ["BTC", "ETH"])
+            #expect(atom.last?.assets == ["SOL"])
+            #expect(rdf.count == 2)
+            #expect(rdf.first?.url == "http://xml.com/pub/2000/08/09/xslt/xslt.html")
+        }
+    }
+
     @Test("garbage, a 10 MB body and a hanging feed fail on their own and show as failing in health")
     func failures() async throws {
         try await NewsFixtures.withReplayAndHTTP { server, base, http in
