@@ -1,4 +1,7 @@
+import Contracts
+import CryptoModels
 import Foundation
+import RPC
 import Testing
 import TestSupport
 
@@ -136,8 +139,60 @@ struct NewsEndToEndTests {
             #expect(answer.contentType.hasPrefix("application/problem+json"), "\(path)")
             #expect(answer.object["type"] as? String == "invalid-parameter", "\(path): \(answer.object)")
         }
+        try await notifications(stack, now: now)
+
         let openAPI = try await stack.json("/openapi.json")
         let paths = (openAPI.object["paths"] as? [String: Any]) ?? [:]
         #expect(paths["/api/news"] != nil && paths["/api/sentiment"] != nil && paths["/api/sentiment/fear-greed"] != nil)
+    }
+
+    /// 7. A story added to a feed is published as `news.item`, then scored and published as `sentiment.update`.
+    func notifications(_ stack: NewsStack, now: Int64) async throws {
+        let client = RPCClient(address: .unix(path: stack.directory.file("run/news-sentiment.sock")))
+        defer { client.close() }
+        let title = "Solana validators ship a faster client"
+        let (item, update) = try await withThrowingTaskGroup(of: (NewsItem?, LiveTopics.SentimentUpdateTopic.Payload?).self) { group in
+            let (connected, signal) = AsyncStream.makeStream(of: Void.self)
+            group.addTask {
+                var item: NewsItem?
+                for await event in client.subscribe(topics: ["news.item", "sentiment.update"]) {
+                    switch event {
+                    case .connected: signal.yield()
+                    case .disconnected: continue
+                    case .notification(let note):
+                        if let payload = try? note.decode(topic: LiveTopics.NewsItemTopic.self), payload.item.title == title {
+                            item = payload.item
+                        }
+                        if let payload = try? note.decode(topic: LiveTopics.SentimentUpdateTopic.self), payload.itemID == item?.id {
+                            return (item, payload)
+                        }
+                    }
+                }
+                return (item, nil)
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                return (nil, nil)
+            }
+            for await _ in connected { break }
+            let extra = "<item><title>\(title)</title><link>https://news.example.org/solana-client</link>"
+                + "<guid isPermaLink=\"false\">agg-5</guid><pubDate>\(NewsFixtures.rfc822(now - 60_000))</pubDate></item></channel>"
+            let feed = NewsFixtures.repostFeed(now: now).replacingOccurrences(of: "</channel>", with: extra)
+            let escaped = String(data: try JSONSerialization.data(withJSONObject: [feed]), encoding: .utf8)!.dropFirst().dropLast()
+            try await NewsStack.Control(http: stack.http, base: "http://127.0.0.1:\(stack.replayPort)").post("routes",
+                #"{"path": "/feeds/aggregator.xml", "body": \#(escaped), "etag": "auto", "headers": {"content-type": "application/rss+xml"}}"#)
+            let first = try await group.next()!
+            group.cancelAll()
+            return first
+        }
+        let published = try #require(item)
+        #expect(published.source == "Aggregator")
+        #expect(published.assets == ["SOL"])
+        #expect(published.sentiment == nil)
+        let scored = try #require(update)
+        #expect(scored.assets == ["SOL"])
+        #expect(scored.score.model == "tiny-bert")
+        #expect(scored.count1h == 2)  // with "Bitcoin rallies …" (10 min old)
+        #expect(scored.mean1h != nil)
     }
 }
