@@ -1,3 +1,4 @@
+import Contracts
 import CryptoModels
 import Foundation
 import NewsSentiment
@@ -10,8 +11,10 @@ import Testing
 @Suite("Feed sources", .timeLimit(.minutes(1)))
 struct FeedSourceTests {
 
-    func source(_ name: String, _ url: String, http: ProviderHTTP, timeout: Duration = .seconds(2)) -> FeedSource {
-        FeedSource(spec: FeedSpec(name: name, url: url), tagger: NewsAssets.tagger(), http: http, timeout: timeout, maxBytes: 5 << 20)
+    func source(_ name: String, _ url: String, http: ProviderHTTP, timeout: Duration = .seconds(2),
+                failing: HealthStatus = .degraded) -> FeedSource {
+        FeedSource(spec: FeedSpec(name: name, url: url), tagger: NewsAssets.tagger(), http: http, timeout: timeout, maxBytes: 5 << 20,
+                   failingStatus: failing)
     }
 
     @Test("the captures parse into tagged items; after commit the next fetch is a 304 sent with the validators")
@@ -109,6 +112,12 @@ struct FeedSourceTests {
                 #expect(check.observed?["state"] == "failing")
                 #expect(check.detail?.hasPrefix("failing: ") == true)
             }
+            // Not strict (the default): still reported failing, without degrading the service.
+            let lenient = source("garbage", base + "/feeds/garbage.xml", http: http, failing: .healthy)
+            _ = await failure(of: lenient)
+            #expect(lenient.healthCheck().status == .healthy)
+            #expect(lenient.healthCheck().observed?["state"] == "failing")
+            #expect(lenient.healthCheck().detail?.hasPrefix("failing: malformed: ") == true)
         }
     }
 

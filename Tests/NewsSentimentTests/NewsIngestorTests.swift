@@ -18,7 +18,8 @@ struct NewsIngestorTests {
     func sources(_ base: String, http: ProviderHTTP, hangTimeout: Duration) -> [FeedSource] {
         let tagger = NewsAssets.tagger()
         func make(_ name: String, _ path: String, timeout: Duration = .seconds(2)) -> FeedSource {
-            FeedSource(spec: FeedSpec(name: name, url: base + path), tagger: tagger, http: http, timeout: timeout, maxBytes: 5 << 20)
+            FeedSource(spec: FeedSpec(name: name, url: base + path), tagger: tagger, http: http, timeout: timeout, maxBytes: 5 << 20,
+                       failingStatus: .degraded)
         }
         return [make("hang", "/feeds/hang.xml", timeout: hangTimeout), make("CoinDesk", "/rss/coindesk.xml"),
                 make("Cointelegraph", "/rss/cointelegraph.xml"), make("Aggregator", "/feeds/aggregator.xml"),
