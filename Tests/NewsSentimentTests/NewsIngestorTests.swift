@@ -71,6 +71,27 @@ struct NewsIngestorTests {
         }
     }
 
+    @Test("short post-number guids are scoped to their feed: two feeds' guid 42 are two stories, not one")
+    func scopedGUIDs() async throws {
+        try await NewsFixtures.withReplayAndHTTP { server, base, http in
+            for (name, link) in [("a", "https://a.example.org/story"), ("b", "https://b.example.org/other")] {
+                let feed = """
+                    <rss version="2.0"><channel><title>\(name)</title><item><title>Story \(name)</title><link>\(link)</link>
+                    <guid isPermaLink="false">42</guid><pubDate>Wed, 30 Sep 2026 17:16:31 +0000</pubDate></item></channel></rss>
+                    """
+                try server.store.addRoute(RouteSpec(path: "/feeds/\(name).xml", body: feed, headers: ["content-type": "application/rss+xml"]))
+            }
+            let store = MemoryNewsStore()
+            let feeds = ["a", "b"].map {
+                FeedSource(spec: FeedSpec(name: $0, url: base + "/feeds/\($0).xml"), tagger: NewsAssets.tagger(), http: http,
+                           timeout: .seconds(2), maxBytes: 1 << 20)
+            }
+            let ingestor = NewsIngestor(sources: feeds, store: store, hub: NotificationHub(), scorer: nil, interval: .seconds(600), logger: logger)
+            #expect(await ingestor.pollAll() == 2)
+            #expect(Set(store.items.compactMap(\.guid)) == ["a:42", "b:42"])
+        }
+    }
+
     @Test("items stored while the model is unavailable are scored by the model once it is loaded; never a stand-in")
     func scoresWhenModelArrives() async throws {
         try await NewsFixtures.withReplayAndHTTP { _, base, http in

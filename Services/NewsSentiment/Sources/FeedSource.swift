@@ -132,6 +132,12 @@ public final class FeedSource: Sendable {
             do {
                 let feed = try FeedParser(options: .init(maxBytes: maxBytes)).parse(bytes: bytes)
                 return feed.newsItems(source: spec.name, tagger: tagger, fallbackPublishedAt: Timestamps.nowMillis())
+                    .filter { $0.url.hasPrefix("https://") || $0.url.hasPrefix("http://") }  // the store keeps web links only
+                    .map { item in
+                        var item = item
+                        item.guid = item.guid.map { Self.scopedGUID($0, feed: spec.name) }
+                        return item
+                    }
             } catch {
                 throw ProviderFailure(provider: "feed:\(spec.name)", kind: .malformed, message: error.description, status: status)
             }
@@ -183,6 +189,14 @@ public final class FeedSource: Sendable {
         }
         observed["state"] = s.lastSuccess == nil ? "pending" : "ok"
         return ComponentCheck(name: "feed:\(spec.name)", status: .healthy, detail: nil, observed: observed)
+    }
+
+    /// A guid as stored: URLs and long opaque ids (UUIDs, tag URIs) as given, so the same story re-published with its
+    /// guid by another feed is recognised; short ones (`12345`, post numbers) prefixed with the feed name, because
+    /// two feeds' post numbers collide and the store would otherwise take different stories for one.
+    static func scopedGUID(_ guid: String, feed: String) -> String {
+        if guid.contains("://") || guid.hasPrefix("tag:") || guid.hasPrefix("urn:") || guid.count >= 16 { return guid }
+        return "\(feed):\(guid)"
     }
 
     /// The URL without its query (which may carry a token) for logs and health.
