@@ -24,6 +24,7 @@ public enum GatewayApp {
                 MarketRoutes(backends: backends, settings: settings),
                 HistoryRoutes(backends: backends),
                 SentimentRoutes(backends: backends),
+                DefiRoutes(backends: backends),
             ]
         }
 
