@@ -58,11 +58,19 @@ extension DefiEngine {
         let chain: String?
         if let asked = params.chain { chain = try await resolveChain(asked) } else { chain = nil }
         let provider = self.provider
-        let (points, meta, freshFor) = try await cachedValue(
-            historyCache, key: chain ?? "", what: chain.map { "the TVL history of \($0)" } ?? "the total TVL history") {
-            () throws(ProviderFailure) in
-            let points = try await provider.historicalChainTvl(chain: chain)
-            return (points, points.last?.ts)
+        let points: [TvlPoint], meta: DataMeta, freshFor: Double
+        do throws(RPCError) {
+            (points, meta, freshFor) = try await cachedValue(
+                historyCache, key: chain ?? "", what: chain.map { "the TVL history of \($0)" } ?? "the total TVL history") {
+                () throws(ProviderFailure) in
+                let points = try await provider.historicalChainTvl(chain: chain)
+                return (points, points.last?.ts)
+            }
+        } catch {
+            // The resolved chain travels with the problem, so the gateway can fall back to stored snapshots of it.
+            var failure = error
+            if let chain { failure.data?.extensions["chain"] = .string(chain) }
+            throw failure
         }
         return Defi.TvlChart.Result(chain: chain, points: DefiNormalization.window(points, days: days, now: clock.wallMillis()),
                                     meta: meta, freshForS: freshFor)

@@ -72,12 +72,14 @@ struct DefiRoutes: RouteArea {
         do {
             upstream = try await backends.call(.defi, Defi.TvlChart.self, .init(chain: chain, days: days), requestID: context.requestID)
         } catch let error as BackendError where [429, 503].contains(error.error.data?.status ?? 0) || error.error.data == nil {
-            let stored = try? await storedPoints(from: from, to: to, chain: chain, requestID: context.requestID)
+            var resolved = chain
+            if case .string(let name)? = error.error.data?.extensions["chain"] { resolved = name }
+            let stored = try? await storedPoints(from: from, to: to, chain: resolved, requestID: context.requestID)
             guard let stored, !stored.isEmpty else { throw error }
             let points = TvlChartMerge.merge(upstream: [], stored: stored, from: from, to: to)
             let meta = DataMeta(source: "store", asOf: stored.last?.ts ?? to, fetchedAt: to,
                                 ageS: Double(max(0, to - (stored.last?.ts ?? to))) / 1_000, stale: true, cached: true)
-            return try MarketRoutes.respond(DefiViews.ChartBody(chain: chain, days: days, points: points, storeAvailable: true), meta, 0)
+            return try MarketRoutes.respond(DefiViews.ChartBody(chain: resolved, days: days, points: points, storeAvailable: true), meta, 0)
         }
         let stored = try? await storedPoints(from: from, to: to, chain: upstream.chain ?? chain, requestID: context.requestID)
         let points = TvlChartMerge.merge(upstream: upstream.points, stored: stored ?? [], from: from, to: to)
