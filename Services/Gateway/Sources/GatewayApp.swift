@@ -25,6 +25,7 @@ public enum GatewayApp {
                 HistoryRoutes(backends: backends),
                 SentimentRoutes(backends: backends),
                 DefiRoutes(backends: backends),
+                NewsRoutes(backends: backends),
             ]
         }
 
