@@ -9,12 +9,15 @@ import ServiceLifecycle
 public struct AdminKeyBootstrap: Service {
     let key: APIKey
     let store: any KeyStore
+    /// Forgotten for the key once it is created, so an early "unknown key" answer is not remembered.
+    let cache: KeyCache?
     let logger: Logger
 
     /// Creates the bootstrap for a configured key value.
-    public init(key: APIKey, store: any KeyStore, logger: Logger) {
+    public init(key: APIKey, store: any KeyStore, cache: KeyCache? = nil, logger: Logger) {
         self.key = key
         self.store = store
+        self.cache = cache
         self.logger = logger
     }
 
@@ -35,6 +38,7 @@ public struct AdminKeyBootstrap: Service {
             return true
         }
         try await store.create(Self.record(for: key, at: Timestamps.nowMillis()), requestID: nil)
+        cache?.invalidate(id: key.id)
         logger.info("admin API key bootstrapped from ADMIN_API_KEY", metadata: ["key.id": "\(key.id)", "key.prefix": "\(key.prefix)"])
         return true
     }

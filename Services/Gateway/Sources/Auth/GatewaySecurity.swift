@@ -23,7 +23,7 @@ public struct GatewaySecurity: Sendable {
     /// The clock of limits, tokens and the cache.
     public let clock: AuthClock
     /// Long-running parts to run in the process's service group (audit writer and recorder, admin bootstrap).
-    public let services: [any Service]
+    public internal(set) var services: [any Service]
 
     /// Creates the security context from its parts.
     public init(configuration: AuthConfiguration, store: any KeyStore, tokens: JWTAuthority, audit: AuditRecorder? = nil,
@@ -49,10 +49,12 @@ public struct GatewaySecurity: Sendable {
                                   issuer: configuration.issuer, audience: configuration.audience)
         let store = RPCKeyStore(backends: backends)
         let writer = BufferedStoreWriter(client: backends.client(.store),
-                                         configuration: .init(capacity: settings.int("audit.buffer.batches", default: 2_000)),
+                                         configuration: .init(capacity: settings.int("audit.buffer.batches", default: 2_000),
+                                                              drainTimeout: .seconds(2)),
                                          logger: Logger(label: "gateway.audit"))
         let recorder = AuditRecorder(sink: writer, interval: settings.seconds("audit.flush.interval", default: 1))
-        var services: [any Service] = [writer, recorder]
+        var security = GatewaySecurity(configuration: configuration, store: store, tokens: tokens, audit: recorder,
+                                       services: [writer, recorder], logger: logger)
         if let value = settings.secret("admin.api.key") {
             guard let key = APIKey(presented: value) else {
                 throw ConfigurationError(message: "ADMIN_API_KEY must be 1–\(APIKey.maxLength) visible ASCII characters")
@@ -60,10 +62,9 @@ public struct GatewaySecurity: Sendable {
             if settings.isProduction, value.utf8.count < APIKey.minimumBootstrapLength {
                 throw ConfigurationError(message: "ADMIN_API_KEY must be at least \(APIKey.minimumBootstrapLength) characters in production")
             }
-            services.append(AdminKeyBootstrap(key: key, store: store, logger: logger))
+            security.services.append(AdminKeyBootstrap(key: key, store: store, cache: security.keys, logger: logger))
         }
-        return GatewaySecurity(configuration: configuration, store: store, tokens: tokens, audit: recorder,
-                               services: services, logger: logger)
+        return security
     }
 
     /// A context for routers built without one (route tests): keys through store-svc, a random in-memory signing
