@@ -39,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -99,6 +101,13 @@ let package = Package(
         ),
 
         .target(
+            name: "AccessKeys",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/AccessKeys",
+            swiftSettings: strict
+        ),
+
+        .target(
             name: "ProviderWire",
             dependencies: ["CryptoModels"],
             path: "Shared/ProviderWire",
@@ -142,13 +151,18 @@ let package = Package(
         // MARK: Services (one library + one thin executable each)
         .target(
             name: "Gateway",
-            dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels",
+            dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels", "AccessKeys", "StoreClient",
                            .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "HTTPTypes", package: "swift-http-types")],
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "JWTKit", package: "jwt-kit"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Services/Gateway/Sources",
             swiftSettings: strict
         ),
-        .executableTarget(name: "GatewayMain", dependencies: ["Gateway", "ServiceKit"],
+        .executableTarget(name: "GatewayMain", dependencies: ["Gateway", "ServiceKit",
+                                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                           path: "Services/Gateway/Main", swiftSettings: strict),
         .target(name: "Market", dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels", "ProviderKit", "ProviderWire", "StoreClient",
                                        .product(name: "Logging", package: "swift-log"),
@@ -195,7 +209,7 @@ let package = Package(
 
         .executableTarget(
             name: "StoreAdmin",
-            dependencies: ["Store", "RPC", "Contracts", "ServiceKit", "CryptoModels",
+            dependencies: ["Store", "RPC", "Contracts", "ServiceKit", "CryptoModels", "AccessKeys",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/StoreAdmin",
             swiftSettings: strict
@@ -216,7 +230,9 @@ let package = Package(
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestSupport", "Contracts", "RPC",
                                                             .product(name: "Logging", package: "swift-log")],
                     path: "Tests/ServiceKitTests", swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport", "Contracts", "CryptoModels", "RPC", "ServiceKit",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport", "Contracts", "CryptoModels", "RPC", "ServiceKit", "AccessKeys",
+                                                         .product(name: "JWTKit", package: "jwt-kit"),
+                                                         .product(name: "Logging", package: "swift-log"),
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/GatewayTests", swiftSettings: strict),
         .testTarget(name: "ProviderWireTests", dependencies: ["ProviderWire", "CryptoModels"],
