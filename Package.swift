@@ -39,6 +39,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -144,7 +147,14 @@ let package = Package(
             name: "Gateway",
             dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels",
                            .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "HTTPTypes", package: "swift-http-types")],
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                           .product(name: "WSCore", package: "swift-websocket"),
+                           .product(name: "NIOWebSocket", package: "swift-nio"),
+                           .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                           .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
+                           .product(name: "DequeModule", package: "swift-collections")],
             path: "Services/Gateway/Sources",
             swiftSettings: strict
         ),
@@ -185,7 +195,8 @@ let package = Package(
                                  .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                  .product(name: "Logging", package: "swift-log"),
                                  .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                                 .product(name: "DequeModule", package: "swift-collections")],
+                                 .product(name: "DequeModule", package: "swift-collections"),
+                                 .product(name: "WSClient", package: "swift-websocket")],
             path: "Tools/Bench",
             swiftSettings: strict
         ),
@@ -245,7 +256,8 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Contracts", "TestSupport", "StoreClient", "CryptoModels", "ServiceKit",
                                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                                                         .product(name: "NIOHTTP1", package: "swift-nio")],
+                                                         .product(name: "NIOHTTP1", package: "swift-nio"),
+                                                         .product(name: "WSClient", package: "swift-websocket")],
                     path: "Tests/EndToEndTests", swiftSettings: strict),
     ]
 )

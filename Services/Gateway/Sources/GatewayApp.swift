@@ -35,25 +35,29 @@ public enum GatewayApp {
     }
 
     /// Builds the router with every route and middleware.
-    public static func makeRouter(settings: Settings, logger: Logger, dependencies: Dependencies) -> Router<GatewayContext> {
+    public static func makeRouter(settings: Settings, logger: Logger, dependencies: Dependencies,
+                                  live: LiveStreams? = nil) -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
         router.add(middleware: EdgeMiddleware(logger: logger, accessLog: settings.string("access.log", default: "true") != "false"))
         HealthController(probe: dependencies.health, services: ServiceName.backends,
                          timeout: settings.seconds("health.probe.timeout", default: 0.8))
             .addRoutes(to: router)
-        let areas = dependencies.areas(settings: settings)
+        let areas = dependencies.areas(settings: settings) + (live.map { [$0.routes] } ?? [])
         for area in areas { area.addRoutes(to: router) }
         OpenAPIController(document: OpenAPIDocument.make(version: ProductVersion.current, fragments: areas.map(\.openAPI)))
             .addRoutes(to: router)
         return router
     }
 
-    /// Builds the application listening on `$PORT` on all interfaces.
+    /// Builds the application listening on `$PORT` on all interfaces, with `/ws` and its upstream feeds.
     public static func makeApplication(settings: Settings, logger: Logger, dependencies: Dependencies,
                                        host: String = "0.0.0.0") -> some ApplicationProtocol {
-        let router = makeRouter(settings: settings, logger: logger, dependencies: dependencies)
-        return Application(router: router,
+        let live = LiveStreams(settings: settings, dependencies: dependencies, logger: logger)
+        let responder = makeRouter(settings: settings, logger: logger, dependencies: dependencies, live: live).buildResponder()
+        return Application(responder: responder,
+                           server: .gatewayLive(configuration: live.channelConfiguration, decide: live.decider(responder)),
                            configuration: .init(address: .hostname(host, port: settings.port), serverName: nil),
+                           services: [live.service],
                            logger: logger)
     }
 }
