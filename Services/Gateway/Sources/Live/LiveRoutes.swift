@@ -105,7 +105,7 @@ public struct LiveRoutes: RouteArea {
             guard context.liveUpgrade.isAttempt else {
                 throw Problem(type: "upgrade-required", title: "Upgrade required", status: .init(code: 426, reasonPhrase: "Upgrade Required"),
                               detail: "GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket) on a new connection",
-                              headers: [.upgrade: "websocket", .connection: "Upgrade"])
+                              headers: [.upgrade: "websocket"])
             }
             let admission: LiveAdmission
             do throws(LiveRejection) {
