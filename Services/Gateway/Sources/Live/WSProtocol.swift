@@ -103,7 +103,7 @@ struct OutboundMessage: Sendable {
 enum ServerMessages {
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // stable bytes; members in alphabetical order
         return encoder
     }()
 
