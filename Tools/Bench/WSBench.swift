@@ -87,6 +87,7 @@ struct WSBench: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(2))
             report.rssAfter = rssKB(pid)
             raw.reset()
+            let cpuStart = cpuSeconds(pid)
             let started = ContinuousClock.now
             let samples = RSSLog()
             try await withThrowingTaskGroup(of: Void.self) { phase in
@@ -101,6 +102,7 @@ struct WSBench: AsyncParsableCommand {
                 try await phase.waitForAll()
             }
             report.samples = samples.all
+            report.gatewayCPU = (cpuSeconds(pid) - cpuStart) / (Double((ContinuousClock.now - started).components.seconds) + 1e-9)
             try await Task.sleep(for: .seconds(1))
             rpcClient.close()
             sockets.cancelAll()
@@ -242,6 +244,15 @@ func rssKB(_ pid: Int32) -> Int {
     let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+}
+
+/// User + system CPU seconds of a process (from /proc; clock ticks of 1/100 s).
+func cpuSeconds(_ pid: Int32) -> Double {
+    let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+    guard let close = stat.lastIndex(of: ")") else { return 0 }
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
 /// A free loopback TCP port (bound and released).

@@ -13,6 +13,8 @@ struct WSBenchReport {
     var single: [Double] = [], fanout: [Double] = [], raw: [Double] = []
     /// Deliveries expected in the fan-out run.
     var expected = 0
+    /// Gateway CPU (cores busy) during the fan-out run.
+    var gatewayCPU = 0.0
 
     static func quantile(_ sorted: [Double], _ q: Double) -> String {
         guard !sorted.isEmpty else { return "–" }
@@ -33,6 +35,7 @@ struct WSBenchReport {
         Swift.print(row("gateway → \(clients) WebSocket clients", fanout))
         let delivered = expected > 0 ? Double(fanout.count) / Double(expected) * 100 : 0
         Swift.print("\ndelivered \(fanout.count) of \(expected) expected fan-out messages (\(String(format: "%.2f", delivered)) %; the first client also counts its baseline-phase tail)")
+        Swift.print("gateway CPU during the fan-out run: \(String(format: "%.2f", gatewayCPU)) cores (of 2, shared with the clients)")
         let perConnection = clients > 1 ? Double(rssAfter - rssBefore) / Double(clients - 1) : 0
         Swift.print("gateway RSS: \(rssBefore / 1024) MiB with 1 client, \(rssAfter / 1024) MiB with \(clients): \(String(format: "%.1f", perConnection)) KiB per connection")
         if samples.count >= 4 {
