@@ -41,6 +41,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -157,7 +160,14 @@ let package = Package(
                            .product(name: "JWTKit", package: "jwt-kit"),
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log"),
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                           .product(name: "WSCore", package: "swift-websocket"),
+                           .product(name: "NIOWebSocket", package: "swift-nio"),
+                           .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                           .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
+                           .product(name: "DequeModule", package: "swift-collections")],
             path: "Services/Gateway/Sources",
             swiftSettings: strict
         ),
@@ -202,7 +212,8 @@ let package = Package(
                                  .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                  .product(name: "Logging", package: "swift-log"),
                                  .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                                 .product(name: "DequeModule", package: "swift-collections")],
+                                 .product(name: "DequeModule", package: "swift-collections"),
+                                 .product(name: "WSClient", package: "swift-websocket")],
             path: "Tools/Bench",
             swiftSettings: strict
         ),
@@ -268,7 +279,8 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Contracts", "TestSupport", "StoreClient", "CryptoModels", "ServiceKit",
                                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                                                         .product(name: "NIOHTTP1", package: "swift-nio")],
+                                                         .product(name: "NIOHTTP1", package: "swift-nio"),
+                                                         .product(name: "WSClient", package: "swift-websocket")],
                     path: "Tests/EndToEndTests", swiftSettings: strict),
     ]
 )
