@@ -38,7 +38,7 @@ final class NewsStack: Sendable {
             }
             return found != nil
         }
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(15))))
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15))))
         guard let replayPort = found else {
             await replay.stop()
             try? await http.shutdown()
