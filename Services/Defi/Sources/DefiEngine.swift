@@ -71,6 +71,10 @@ final class DefiEngine: Sendable {
             let cached = entry.fetchedAt < started
             return (entry.value, meta(entry, stale: false, cached: cached), max(0, entry.remaining(now: clock.monotonic())))
         }
+        if let entry = cache.fresh(key) {
+            // A forced refresh failed while the cached value is still within its TTL: that value is not stale.
+            return (entry.value, meta(entry, stale: false, cached: true), entry.remaining(now: clock.monotonic()))
+        }
         if let entry = cache.lastKnown(key, maxAge: settings.maxStale) {
             logger.warning("serving stale data", metadata: ["provider": "\(name)", "what": "\(what)",
                                                             "age_s": "\(entry.age(now: clock.monotonic()))"])
