@@ -30,7 +30,7 @@ struct DefiEngineTests {
                                                            routesFile: fixtures.appendingPathComponent("replay/routes.json")))
         try await server.withRunning { address in
             var env = ["DEFILLAMA_BASE_URL": "http://127.0.0.1:\(address.port)/defillama", "PROVIDER_RETRY_ATTEMPTS": "1",
-                       "PROVIDER_TIMEOUT": "0.5"]
+                       "PROVIDER_TIMEOUT": "3"]
             env.merge(extra) { $1 }
             let settings = Settings(environment: env)
             let http = ProviderHTTP()
@@ -95,7 +95,7 @@ struct DefiEngineTests {
         ("garbage", "malformed"), ("hang", "timeout"),
     ])
     func failures(fault: String, kind: String) async throws {
-        try await Self.withEngine { engine, server in
+        try await Self.withEngine(["PROVIDER_TIMEOUT": fault == "hang" ? "0.5" : "3"]) { engine, server in
             _ = try server.store.addFault(FaultSpec(path: "/defillama/v2/historicalChainTvl", fault: fault == "hang" ? .hang : .garbage))
             let started = ContinuousClock.now
             do throws(RPCError) {
@@ -110,7 +110,7 @@ struct DefiEngineTests {
                 #expect(first["name"] == .string("defillama"))
                 #expect(first["error"] == .string(kind))
             }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(5), "a hang costs one timeout, not the test's time limit")
         }
     }
 }

@@ -47,7 +47,7 @@ final class DefiStack: Sendable {
         var env: [String: String] = [
             "DATA_DIR": directory.file("data"), "SOCKET_DIR": directory.file("data/run"), "PORT": String(port),
             "LOG_LEVEL": "info", "ACCESS_LOG": "false", "DEFILLAMA_BASE_URL": "http://127.0.0.1:\(replayPort)/defillama",
-            "DEFI_COLLECTOR_ENABLED": "false", "PROVIDER_TIMEOUT": "1", "PROVIDER_RETRY_ATTEMPTS": "1",
+            "DEFI_COLLECTOR_ENABLED": "false", "PROVIDER_TIMEOUT": "3", "PROVIDER_RETRY_ATTEMPTS": "1",
         ]
         env.merge(environment) { _, new in new }
         http = HTTPClient(eventLoopGroupProvider: .singleton,
