@@ -50,6 +50,7 @@ struct DefiCollector: Service {
         self.status = status
     }
 
+    /// Refreshes on every tick until graceful shutdown.
     func run() async throws {
         await cancelWhenGracefulShutdown {
             for await _ in TimerSequence(every: engine.settings.snapshotEvery) {
