@@ -62,8 +62,10 @@ final class DefiStack: Sendable {
         gateway = try ServiceProcess(executable: BuiltProducts.path("gateway"), environment: env, logPath: directory.file("gateway.log"))
         try await control(.POST, "routes", Self.writtenRoutes)
         let ready = await Eventually.wait(timeout: .seconds(20), interval: .milliseconds(50)) { [self] in
-            guard let response = try? await get("/api/health") else { return false }
-            return response.body.contains("provider:defillama") && response.body.contains("\"store-svc\"")
+            guard let response = try? await get("/api/health"),
+                  response.body.contains("provider:defillama") && response.body.contains("\"store-svc\"") else { return false }
+            // The admin key is bootstrapped into store-svc after start: wait until it authenticates.
+            return (try? await get("/openapi.json"))?.status == 200
         }
         if !ready {
             await stop()
