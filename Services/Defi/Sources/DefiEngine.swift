@@ -55,7 +55,8 @@ final class DefiEngine: Sendable {
         let ttl = settings.ttl
         let failures: [ProviderFailure]
         do {
-            failures = try await flight.run(key) {
+            // One flight group serves every cache: the cache's identity keeps a slug from colliding with a chain name.
+            failures = try await flight.run("\(ObjectIdentifier(cache).hashValue)|\(key)") {
                 do throws(ProviderFailure) {
                     let fetched = try await fetch()
                     cache.store(key, fetched.value, source: name, asOf: fetched.asOf, ttl: ttl)
