@@ -18,6 +18,9 @@ final class SystemHarness: Sendable {
     /// told not to (or given another credential), so tests of protected routes are authenticated.
     static let adminKey = "e2e-admin-key-0123456789-abcdefghij"
 
+    /// A local address nothing listens on (port 9, discard): calls to it are refused at once.
+    static let closedEndpoint = "http://127.0.0.1:9"
+
     /// The repository root (this file is Tests/EndToEndTests/SystemHarness.swift).
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
@@ -40,6 +43,12 @@ final class SystemHarness: Sendable {
             "SENTIMENT_MODEL_DIR": Self.repositoryRoot + "/Tests/Fixtures/inference/tiny-bert",
             "CRYPTO_SENTIMENT_MODEL_DIR": Self.repositoryRoot + "/Tests/Fixtures/inference/tiny-distilbert",
         ]
+        // No test reaches the internet: every provider and feed points at a closed local port unless a test
+        // passes its replay upstream (connection refused fails fast and shows as a provider error).
+        for provider in ["COINGECKO", "BINANCE", "KRAKEN", "COINCAP", "CRYPTOCOMPARE", "DEFILLAMA", "ALTERNATIVE_ME"] {
+            env["\(provider)_BASE_URL"] = Self.closedEndpoint
+        }
+        env["NEWS_FEEDS"] = "Local=\(Self.closedEndpoint)/feed.xml"
         env.merge(environment) { _, new in new }
         supervisor = try ServiceProcess(executable: "/bin/bash", arguments: ["deploy/run.sh"], environment: env,
                                         logPath: directory.file("system-\(port).log"), currentDirectory: Self.repositoryRoot)
