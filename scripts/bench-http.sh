@@ -33,8 +33,13 @@ mkdir -p "$SOCKET_DIR" "$DATA_DIR"
 # A second gateway on the same services with authentication, limits and audit off: the in-run baseline.
 port_off=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 PORT="$port_off" GATEWAY_AUTH=off "$CRYPTODT_BIN/gateway" > "$work/gateway-off.log" 2>&1 & pids+=($!)
+# A third with authentication and limits on but the request audit off, to show what the audit itself costs.
+port_noaudit=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+PORT="$port_noaudit" AUDIT_REQUESTS=off "$CRYPTODT_BIN/gateway" > "$work/gateway-noaudit.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/prices?symbols=BTC,ETH" > /dev/null && break; sleep 0.1; done
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port_off/api/prices?symbols=BTC,ETH" > /dev/null && break; sleep 0.1; done
+for p in "$port_off" "$port_noaudit"; do
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$p/api/prices?symbols=BTC,ETH" > /dev/null && break; sleep 0.1; done
+done
 
 row() { # label path [port] [wrk header args...]
   local out rps p50 p99 target="${3:-$port}"
@@ -71,7 +76,8 @@ auth_row() { # label port [header]
   auth_rows+=("$1|$rps")
   echo "| $1 | $rps | $p50 | $p99 | ${non2xx:-0} |"
 }
-echo "Auth and limits: GET /api/prices?symbols=BTC,ETH (cached), wrk -t2 -c64 -d$DURATION; 'off' is a second gateway with GATEWAY_AUTH=off on the same services"
+echo "Auth and limits: GET /api/prices?symbols=BTC,ETH (cached), wrk -t2 -c64 -d$DURATION; 'off' is a second gateway with GATEWAY_AUTH=off,"
+echo "'on without audit' a third with AUDIT_REQUESTS=off, on the same services"
 echo
 echo "| gateway | req/s | p50 | p99 | non-2xx |"
 echo "|---|---:|---:|---:|---:|"
@@ -80,6 +86,7 @@ for round in 1 2; do
   auth_row "on, anonymous (round $round)" "$port"
   auth_row "on, X-API-Key pro (round $round)" "$port" "X-API-Key: $key"
   auth_row "on, Bearer JWT (round $round)" "$port" "Authorization: Bearer $token"
+  auth_row "on without audit, X-API-Key pro (round $round)" "$port_noaudit" "X-API-Key: $key"
 done
 echo
 printf '%s\n' "${auth_rows[@]}" | python3 -c '

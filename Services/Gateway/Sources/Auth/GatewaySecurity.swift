@@ -48,13 +48,19 @@ public struct GatewaySecurity: Sendable {
         let tokens = JWTAuthority(algorithm: try SecretBootstrap.algorithm(settings: settings),
                                   issuer: configuration.issuer, audience: configuration.audience)
         let store = RPCKeyStore(backends: backends)
-        let writer = BufferedStoreWriter(client: backends.client(.store),
-                                         configuration: .init(capacity: settings.int("audit.buffer.batches", default: 2_000),
-                                                              drainTimeout: .seconds(2)),
-                                         logger: Logger(label: "gateway.audit"))
-        let recorder = AuditRecorder(sink: writer, interval: settings.seconds("audit.flush.interval", default: 1))
+        var recorder: AuditRecorder?
+        var services: [any Service] = []
+        if settings.string("audit.requests", default: "on").lowercased() != "off" {
+            let writer = BufferedStoreWriter(client: backends.client(.store),
+                                             configuration: .init(capacity: settings.int("audit.buffer.batches", default: 2_000),
+                                                                  drainTimeout: .seconds(2)),
+                                             logger: Logger(label: "gateway.audit"))
+            let audit = AuditRecorder(sink: writer, interval: settings.seconds("audit.flush.interval", default: 1))
+            recorder = audit
+            services = [writer, audit]
+        }
         var security = GatewaySecurity(configuration: configuration, store: store, tokens: tokens, audit: recorder,
-                                       services: [writer, recorder], logger: logger)
+                                       services: services, logger: logger)
         if let value = settings.secret("admin.api.key") {
             guard let key = APIKey(presented: value) else {
                 throw ConfigurationError(message: "ADMIN_API_KEY must be 1–\(APIKey.maxLength) visible ASCII characters")

@@ -24,12 +24,22 @@ extension HTTPField.Name {
 enum RateLimitHeaders {
     /// Adds the headers of `decision` to `fields`.
     static func apply(_ decision: RateDecision, to fields: inout HTTPFields) {
-        fields[.rateLimitPolicy] = decision.windows.map { "\"\($0.name)\";q=\($0.quota);w=\($0.windowSeconds)" }.joined(separator: ", ")
-        fields[.rateLimit] = decision.windows.map { "\"\($0.name)\";r=\($0.remaining);t=\($0.resetSeconds)" }.joined(separator: ", ")
+        var policy = "", state = ""
+        for window in decision.windows {
+            if !policy.isEmpty {
+                policy += ", "
+                state += ", "
+            }
+            policy += "\"" + window.name + "\";q=" + String(window.quota) + ";w=" + String(window.windowSeconds)
+            state += "\"" + window.name + "\";r=" + String(window.remaining) + ";t=" + String(window.resetSeconds)
+        }
+        // Appended, not assigned: no route sets these, and appending skips a search of the fields.
+        fields.append(HTTPField(name: .rateLimitPolicy, value: policy))
+        fields.append(HTTPField(name: .rateLimit, value: state))
         if let binding = decision.binding {
-            fields[.xRateLimitLimit] = String(binding.quota)
-            fields[.xRateLimitRemaining] = String(binding.remaining)
-            fields[.xRateLimitReset] = String(binding.resetSeconds)
+            fields.append(HTTPField(name: .xRateLimitLimit, value: String(binding.quota)))
+            fields.append(HTTPField(name: .xRateLimitRemaining, value: String(binding.remaining)))
+            fields.append(HTTPField(name: .xRateLimitReset, value: String(binding.resetSeconds)))
         }
         if !decision.allowed { fields[.retryAfter] = String(decision.retryAfterSeconds) }
     }
