@@ -63,9 +63,8 @@ struct AuthMiddleware: RouterMiddleware {
     /// The caller's identity from its credentials; anonymous without any.
     /// `nonisolated(nonsending)`: runs on the caller's executor, so the cached (common) path never hops threads.
     nonisolated(nonsending) func authenticate(_ request: Request, context: GatewayContext) async throws -> Identity {
-        if let query = request.uri.query, !query.isEmpty,
-           let queryCredential = request.uri.queryParameters.first(where: { Self.credentialParameters.contains($0.key.lowercased()) }) {
-            throw refuse("credentials are not accepted in the query string ('\(queryCredential.key.prefix(20))'); send X-API-Key or Authorization: Bearer",
+        if let query = request.uri.query, !query.isEmpty, let name = Self.credentialParameter(in: query) {
+            throw refuse("credentials are not accepted in the query string ('\(name.prefix(20))'); send X-API-Key or Authorization: Bearer",
                          context: context)
         }
         let keyHeader = request.headers[.apiKey]
@@ -121,6 +120,24 @@ struct AuthMiddleware: RouterMiddleware {
         Identity(subject: .key(id: record.id), tier: Tier(rawValue: record.tier) ?? .free, scopes: scopes)
     }
 
+    /// The first query parameter whose (percent-decoded, lower-cased) name would carry a credential.
+    static func credentialParameter(in query: String) -> String? {
+        for pair in query.split(separator: "&") {
+            let rawName = pair.prefix { $0 != "=" }
+            let name = (String(rawName).removingPercentEncoding ?? String(rawName)).lowercased()
+            if credentialParameters.contains(name) { return name }
+        }
+        return nil
+    }
+
+    /// The raw (still percent-encoded) value of a query parameter.
+    static func parameter(_ name: String, in query: String) -> Substring? {
+        for pair in query.split(separator: "&") where pair.hasPrefix(name + "=") {
+            return pair.dropFirst(name.utf8.count + 1)
+        }
+        return nil
+    }
+
     /// An unreachable key store is a 503 naming store-svc (fail closed).
     static func unavailable(_ error: BackendError) -> Problem {
         Problem.serviceUnavailable(error.service, reason: "API keys cannot be checked right now")
@@ -153,9 +170,11 @@ struct AuthMiddleware: RouterMiddleware {
     /// Applies the tier's cap on symbols per call.
     func checkRequestSize(_ request: Request, identity: Identity) throws {
         guard let maxSymbols = security.configuration.limits(for: identity.tier).maxSymbols,
-              let query = request.uri.query, query.contains("symbols="),
-              let list = request.uri.queryParameters["symbols"] else { return }
-        let count = list.split(separator: ",").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+              let query = request.uri.query, query.utf8.count > 8,
+              let list = Self.parameter("symbols", in: query) else { return }
+        let count = list.removingPercentEncoding.map { text in
+            text.split(separator: ",").filter { item in item.contains { $0 != " " && $0 != "+" } }.count
+        } ?? maxSymbols + 1
         guard count <= maxSymbols else {
             throw Problem(type: "tier-limit", title: "Request too large for the tier", status: .contentTooLarge,
                           detail: "the \(identity.tier.rawValue) tier allows at most \(maxSymbols) symbols per call; this asks for \(count)",
