@@ -55,7 +55,9 @@ struct AuthMiddleware: RouterMiddleware {
         } catch {
             response = edge.problem(for: error, request: request, context: context).response(requestID: context.requestID)
         }
-        if let decision, decision.allowed { RateLimitHeaders.apply(decision, to: &response.headers) }
+        if let decision, decision.allowed {
+            RateLimitHeaders.apply(decision, policy: security.policyHeaders[context.identity.tier], to: &response.headers)
+        }
         audit(request, context: context, response: response, started: started)
         return response
     }
@@ -122,9 +124,16 @@ struct AuthMiddleware: RouterMiddleware {
 
     /// The first query parameter whose (percent-decoded, lower-cased) name would carry a credential.
     static func credentialParameter(in query: String) -> String? {
-        for pair in query.split(separator: "&") {
-            let rawName = pair.prefix { $0 != "=" }
-            let name = (String(rawName).removingPercentEncoding ?? String(rawName)).lowercased()
+        for pair in query.utf8.split(separator: 0x26) { // &
+            let rawName = pair.prefix { $0 != 0x3D } // =
+            guard rawName.count <= 32 else { continue }
+            let name: String
+            if rawName.contains(0x25) { // %: rare, decode properly
+                let text = String(decoding: rawName, as: UTF8.self)
+                name = (text.removingPercentEncoding ?? text).lowercased()
+            } else {
+                name = String(decoding: rawName.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            }
             if credentialParameters.contains(name) { return name }
         }
         return nil
@@ -172,7 +181,8 @@ struct AuthMiddleware: RouterMiddleware {
         guard let maxSymbols = security.configuration.limits(for: identity.tier).maxSymbols,
               let query = request.uri.query, query.utf8.count > 8,
               let list = Self.parameter("symbols", in: query) else { return }
-        let count = list.removingPercentEncoding.map { text in
+        let decoded = list.contains("%") ? String(list).removingPercentEncoding : String(list)
+        let count = decoded.map { text in
             text.split(separator: ",").filter { item in item.contains { $0 != " " && $0 != "+" } }.count
         } ?? maxSymbols + 1
         guard count <= maxSymbols else {

@@ -22,6 +22,8 @@ public struct GatewaySecurity: Sendable {
     public let audit: AuditRecorder?
     /// The clock of limits, tokens and the cache.
     public let clock: AuthClock
+    /// Each limited tier's `RateLimit-Policy` header value, built once.
+    let policyHeaders: [Tier: String]
     /// Long-running parts to run in the process's service group (audit writer and recorder, admin bootstrap).
     public internal(set) var services: [any Service]
 
@@ -38,6 +40,9 @@ public struct GatewaySecurity: Sendable {
         self.audit = audit
         self.clock = clock
         self.services = services
+        self.policyHeaders = Dictionary(uniqueKeysWithValues: Tier.allCases.compactMap { tier in
+            RateLimitHeaders.policyValue(configuration.limits(for: tier)).map { (tier, $0) }
+        })
     }
 
     /// The production security context: keys and audit through store-svc, the signing key from the settings
