@@ -48,6 +48,11 @@ public final class KeyCache: Sendable {
                   let digest = cached.digest, key.matches(digest: digest) else { return nil }
             return record
         }
+        return try await fetchAndAuthenticate(key, requestID: requestID)
+    }
+
+    /// The slow path of ``authenticate(_:requestID:)``: ask the store.
+    nonisolated(nonsending) func fetchAndAuthenticate(_ key: APIKey, requestID: String?) async throws -> APIKeyRecord? {
         guard let record = try await record(id: key.id, requestID: requestID), record.isActive,
               record.prefix == key.prefix, key.matches(storedHash: record.hash) else { return nil }
         return record
