@@ -10,7 +10,13 @@ echo "# make bench — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average
 echo
 for suite in $("$bench" --help | awk '/SUBCOMMANDS:/{f=1;next} f && /^$/{exit} f && /^  [a-z]/{print $1}'); do
   echo "## $suite"
-  "$bench" "$suite" 2>/dev/null
+  if [ "$suite" = ws ]; then
+    # 1,000 WebSocket clients through the real gateway; WS_BENCH_DURATION=60 for a quick run (memory growth is
+    # judged over the whole duration, 5 minutes by default).
+    "$bench" ws --clients "${WS_BENCH_CLIENTS:-1000}" --duration "${WS_BENCH_DURATION:-300}" 2>/dev/null
+  else
+    "$bench" "$suite" 2>/dev/null
+  fi
   echo
 done
 

@@ -7,5 +7,5 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cryptodt-bench",
         abstract: "Crypto-DT-Source benchmarks with in-run baselines.",
-        subcommands: [RPCBench.self, StoreBench.self, SentimentBench.self])
+        subcommands: [RPCBench.self, StoreBench.self, SentimentBench.self, WSBench.self])
 }

@@ -27,6 +27,8 @@ public enum GatewayApp {
                 MarketRoutes(backends: backends, settings: settings),
                 HistoryRoutes(backends: backends),
                 SentimentRoutes(backends: backends),
+                DefiRoutes(backends: backends),
+                NewsRoutes(backends: backends),
             ]
         }
 
@@ -40,7 +42,8 @@ public enum GatewayApp {
     }
 
     /// Builds the router with every route and middleware.
-    public static func makeRouter(settings: Settings, logger: Logger, dependencies: Dependencies) -> Router<GatewayContext> {
+    public static func makeRouter(settings: Settings, logger: Logger, dependencies: Dependencies,
+                                  live: LiveStreams? = nil) -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
         let edge = EdgeMiddleware(logger: logger, accessLog: settings.string("access.log", default: "true") != "false")
         router.add(middleware: edge)
@@ -58,6 +61,7 @@ public enum GatewayApp {
         let securityAreas: [any RouteArea] = security.configuration.enabled
             ? [KeyRoutes(security: security), TokenRoutes(security: security)] : []
         let areas = dependencies.areas(settings: settings) + securityAreas
+            + (live.map { [$0.routes] } ?? [])
         for area in areas { area.addRoutes(to: router) }
         let document = OpenAPIDocument.make(version: ProductVersion.current, fragments: areas.map(\.openAPI))
         OpenAPIController(document: AuthOpenAPI.annotate(document, policy: security.policy))
@@ -65,12 +69,15 @@ public enum GatewayApp {
         return router
     }
 
-    /// Builds the application listening on `$PORT` on all interfaces.
+    /// Builds the application listening on `$PORT` on all interfaces, with `/ws` and its upstream feeds.
     public static func makeApplication(settings: Settings, logger: Logger, dependencies: Dependencies,
                                        host: String = "0.0.0.0") -> some ApplicationProtocol {
-        let router = makeRouter(settings: settings, logger: logger, dependencies: dependencies)
-        return Application(router: router,
+        let live = LiveStreams(settings: settings, dependencies: dependencies, logger: logger)
+        let responder = makeRouter(settings: settings, logger: logger, dependencies: dependencies, live: live).buildResponder()
+        return Application(responder: responder,
+                           server: .gatewayLive(configuration: live.channelConfiguration, decide: live.decider(responder)),
                            configuration: .init(address: .hostname(host, port: settings.port), serverName: nil),
+                           services: [live.service],
                            logger: logger)
     }
 }

@@ -11,6 +11,8 @@ public struct GatewayContext: RequestContext {
     public let remoteAddress: SocketAddress?
     /// Who is calling; anonymous (by client IP) until the authentication middleware resolves credentials.
     public var identity: Identity
+    /// The `/ws` gate's decision for a WebSocket upgrade attempt (see ``LiveServerChannel``).
+    public let liveUpgrade = LiveUpgradeSlot()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `/ws` on the whole system under supervisord, market-svc's collector polling the replay upstream.
+@Suite("live streams on the supervised system", .serialized, .timeLimit(.minutes(3)))
+struct LiveSystemTests {
+    /// Starts the replay upstream, then the system pointed at it with a fast collector.
+    static func withSystem(_ body: (SystemHarness) async throws -> Void) async throws {
+        let directory = try TemporaryDirectory(prefix: "livesys")
+        defer { directory.remove() }
+        let log = directory.file("replay.log")
+        let replay = try ServiceProcess(executable: BuiltProducts.path("replay-upstream"),
+                                        arguments: ["--host", "127.0.0.1", "--port", "0", "--fixtures", MarketStack.fixtures,
+                                                    "--log-level", "warning"],
+                                        environment: [:], logPath: log)
+        var found: Int?
+        _ = await Eventually.wait(timeout: .seconds(10)) {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on 127.0.0.1:") }) {
+                found = Int(line.dropFirst("listening on 127.0.0.1:".count))
+            }
+            return found != nil
+        }
+        guard let port = found else {
+            await replay.stop()
+            throw LiveGatewayError(message: "replay-upstream did not start: \(replay.output())")
+        }
+        let r = "http://127.0.0.1:\(port)"
+        let environment = [
+            "COINGECKO_BASE_URL": "\(r)/coingecko/api/v3", "BINANCE_BASE_URL": "\(r)/binance", "KRAKEN_BASE_URL": "\(r)/kraken",
+            "COINCAP_BASE_URL": "\(r)/coincap/v3", "CRYPTOCOMPARE_BASE_URL": "\(r)/cryptocompare",
+            "DEFILLAMA_BASE_URL": "\(r)/defillama", "ALTERNATIVE_ME_BASE_URL": "\(r)/alternative_me",
+            "MARKET_COLLECTOR_ENABLED": "true", "MARKET_WATCHLIST": "BTC", "MARKET_COLLECT_INTERVAL": "0.3",
+            "MARKET_CANDLE_MARKETS": "BTCUSDT", "MARKET_CANDLE_POLL_INTERVAL": "0.3", "MARKET_HISTORY": "off",
+            "PROVIDER_TIMEOUT": "0.8", "PROVIDER_RETRY_ATTEMPTS": "1", "WS_HEALTH_INTERVAL": "0.5",
+        ]
+        do {
+            try await SystemHarness.with(environment: environment) { system in
+                let healthy = await system.waitUntilHealthy()
+                #expect(healthy, "system not healthy:\n\(system.supervisor.output().suffix(3_000))")
+                try await body(system)
+            }
+        } catch {
+            await replay.stop()
+            throw error
+        }
+        await replay.stop()
+    }
+
+    /// Whether a message is a `health` update with market-svc unhealthy.
+    static func reportsMarketDown(_ message: LiveMessage) -> Bool {
+        guard message.channel == "health", message.type == "update" else { return false }
+        let services = message.data?["services"] as? [[String: Any]] ?? []
+        return services.contains { $0["name"] as? String == "market-svc" && $0["status"] as? String == "unhealthy" }
+    }
+
+    @Test("real prices and candles stream; kill -9 market-svc: status to subscribers, then updates resume on the same connection")
+    func killMarket() async throws {
+        try await Self.withSystem { system in
+            try await LiveClient.with("ws://127.0.0.1:\(system.port)/ws") { client in
+                client.send(["op": "subscribe", "id": 1, "channels": ["prices:BTC", "ohlcv:BTCUSDT:1m", "health"]])
+                let opened = try #require(await client.until { $0.type == "ack" })
+                let prices = try #require(opened.first { $0.type == "snapshot" && $0.channel == "prices:BTC" })
+                #expect((prices.data?["quote"] as? [String: Any])?["price"] as? String == "67187.3358936566")
+                let candles = try #require(opened.first { $0.type == "snapshot" && $0.channel == "ohlcv:BTCUSDT:1m" })
+                #expect(((candles.data?["candles"] as? [Any])?.count ?? 0) > 0)
+                let health = try #require(opened.first { $0.channel == "health" })
+                #expect(health.data?["status"] as? String == "healthy")
+
+                // Updates flow with increasing seq on each channel.
+                var lastSeq: [String: Int] = [:]
+                var ordered = true
+                let flowDeadline = ContinuousClock.now + .seconds(10)
+                while ContinuousClock.now < flowDeadline, (lastSeq["prices:BTC"] ?? 0) < 2 || lastSeq["ohlcv:BTCUSDT:1m"] == nil {
+                    guard let message = await client.message(timeout: .seconds(5)) else { break }
+                    guard message.type == "update", let channel = message.channel, let seq = message.seq else { continue }
+                    if seq <= lastSeq[channel] ?? -1 { ordered = false }
+                    lastSeq[channel] = seq
+                }
+                #expect(ordered, "seq not increasing")
+                #expect((lastSeq["prices:BTC"] ?? 0) >= 2 && lastSeq["ohlcv:BTCUSDT:1m"] != nil, "updates did not flow: \(lastSeq)")
+
+                let pid = try #require(await system.health()?.service("market-svc")?.pid)
+                kill(pid, SIGKILL)
+                let down = try #require(await client.until(timeout: .seconds(10)) {
+                    $0.type == "status" && $0.channel == "prices:BTC" && $0.object["status"] as? String == "upstream-unavailable"
+                }, "no status after kill -9")
+                #expect(down.last?.object["service"] as? String == "market-svc")
+                let back = try #require(await client.until(timeout: .seconds(15)) {
+                    $0.type == "status" && $0.channel == "prices:BTC" && $0.object["status"] as? String == "live"
+                }, "no live status after restart")
+                let unhealthy = (down + back).contains(where: Self.reportsMarketDown)
+                let before = lastSeq["prices:BTC"] ?? 0
+                let resumed = await client.until(timeout: .seconds(15)) {
+                    $0.type == "update" && $0.channel == "prices:BTC" && ($0.seq ?? 0) > before
+                }
+                #expect(resumed != nil, "prices did not resume after market-svc restarted")
+                #expect(unhealthy || back.contains { $0.channel == "health" }, "health channel did not report the outage")
+            }
+        }
+    }
+}
