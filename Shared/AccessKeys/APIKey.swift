@@ -50,13 +50,24 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether this key matches a stored hash, compared in constant time (over the digest bytes).
     public func matches(storedHash: String) -> Bool {
-        guard storedHash.hasPrefix("sha256:"), let stored = Self.bytes(hex: storedHash.dropFirst(7)), stored.count == 32 else {
-            return false
-        }
-        let digest = Array(SHA256.hash(data: Data(value.utf8)))
+        guard let stored = Self.digest(storedHash: storedHash) else { return false }
+        return matches(digest: stored)
+    }
+
+    /// Whether this key's SHA-256 equals `digest` (32 bytes), compared in constant time.
+    public func matches(digest stored: [UInt8]) -> Bool {
+        guard stored.count == 32 else { return false }
         var difference: UInt8 = 0
-        for index in 0..<32 { difference |= digest[index] ^ stored[index] }
+        SHA256.hash(data: Array(value.utf8)).withUnsafeBytes { digest in
+            for index in 0..<32 { difference |= digest[index] ^ stored[index] }
+        }
         return difference == 0
+    }
+
+    /// The 32 digest bytes of a stored `sha256:<hex>` hash, or nil when it is not one.
+    public static func digest(storedHash: String) -> [UInt8]? {
+        guard storedHash.hasPrefix("sha256:"), let bytes = bytes(hex: storedHash.dropFirst(7)), bytes.count == 32 else { return nil }
+        return bytes
     }
 
     /// The id of a well-formed generated key (`cdt_<10 base62>_<32 base62>`), else nil.

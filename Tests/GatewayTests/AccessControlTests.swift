@@ -159,4 +159,33 @@ struct AccessControlTests {
             }
         }
     }
+
+    @Test("the OpenAPI document names the security schemes, each protected operation's scope, 401/403/429 and the limit headers")
+    func openAPI() async throws {
+        try await AuthHarness.with { client, _ in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                let document = response.json
+                let components = try #require(document["components"] as? [String: Any])
+                let schemes = try #require(components["securitySchemes"] as? [String: Any])
+                #expect(Set(schemes.keys) == ["apiKey", "bearer"])
+                #expect((components["headers"] as? [String: Any])?["RateLimit-Policy"] != nil)
+                let paths = try #require(document["paths"] as? [String: Any])
+                let history = try #require((paths["/api/prices/history/{symbol}"] as? [String: Any])?["get"] as? [String: Any])
+                #expect(history["x-required-scope"] as? String == "history:read")
+                let responses = try #require(history["responses"] as? [String: Any])
+                #expect(Set(["401", "403", "429"]).isSubset(of: Set(responses.keys)))
+                let ok = try #require(responses["200"] as? [String: Any])
+                #expect((ok["headers"] as? [String: Any])?["X-RateLimit-Remaining"] != nil)
+                let prices = try #require((paths["/api/prices"] as? [String: Any])?["get"] as? [String: Any])
+                #expect(prices["x-required-scope"] == nil)
+                #expect((prices["responses"] as? [String: Any])?["429"] != nil)
+                #expect((paths["/api/keys"] as? [String: Any])?["post"] != nil)
+                #expect((paths["/api/auth/token"] as? [String: Any])?["post"] != nil)
+                let problems = try #require(document["x-problem-types"] as? [String: Any])
+                #expect(Set(["unauthorized", "insufficient-scope", "quota-exceeded", "tier-limit"]).isSubset(of: Set(problems.keys)))
+                let health = try #require((paths["/api/health"] as? [String: Any])?["get"] as? [String: Any])
+                #expect((health["responses"] as? [String: Any])?["429"] == nil)
+            }
+        }
+    }
 }

@@ -40,14 +40,15 @@ struct AuditAndSecretsTests {
     @Test("the recorder batches off the request path and drops the oldest beyond its capacity")
     func recorderBatches() {
         let sink = RecordingSink()
-        let recorder = AuditRecorder(sink: sink, batchSize: 10, capacity: 25)
-        for index in 0..<30 {
+        // 8 shards of 3 records each; 32 records arrive round-robin, so the oldest of each shard (0–7) is dropped.
+        let recorder = AuditRecorder(sink: sink, batchSize: 8, capacity: 24)
+        for index in 0..<32 {
             recorder.record(UserRequestRecord(ts: Int64(index), keyID: nil, route: "/r", method: "GET", status: 200, latencyUs: 1, bytes: 1))
         }
         #expect(sink.records.isEmpty)
         recorder.flush()
-        #expect(sink.records.map(\.ts) == Array(5..<30).map(Int64.init))
-        #expect(recorder.droppedCount == 5)
+        #expect(sink.records.map(\.ts) == Array(8..<32).map(Int64.init))
+        #expect(recorder.droppedCount == 8)
     }
 
     @Test("no key or token appears in any log line (access log, errors, auth failures)")

@@ -57,8 +57,10 @@ public enum GatewayApp {
         HealthController(probe: dependencies.health, services: ServiceName.backends,
                          timeout: settings.seconds("health.probe.timeout", default: 0.8))
             .addRoutes(to: router)
-        let areas = dependencies.areas(settings: settings)
-            + [KeyRoutes(security: security), TokenRoutes(security: security)] as [any RouteArea]
+        // With GATEWAY_AUTH=off (benchmark baseline) nothing could protect key administration: it is not served.
+        let securityAreas: [any RouteArea] = security.configuration.enabled
+            ? [KeyRoutes(security: security), TokenRoutes(security: security)] : []
+        let areas = dependencies.areas(settings: settings) + securityAreas
             + (live.map { [$0.routes] } ?? [])
         for area in areas { area.addRoutes(to: router) }
         let document = OpenAPIDocument.make(version: ProductVersion.current, fragments: areas.map(\.openAPI))

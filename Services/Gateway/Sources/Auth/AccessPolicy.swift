@@ -18,11 +18,27 @@ public struct AccessPolicy: Sendable {
     }
 
     /// Protected routes by method and template.
-    public var protected: [String: String]
+    public let protected: [String: String]
     /// Protected template prefixes (any method).
-    public var protectedPrefixes: [(prefix: String, scope: String)]
+    public let protectedPrefixes: [(prefix: String, scope: String)]
     /// Templates that are never counted.
-    public var uncounted: Set<String>
+    public let uncounted: Set<String>
+    /// `protected` indexed by template, then method (no string building per request).
+    let byTemplate: [String: [String: String]]
+
+    /// Creates a policy.
+    public init(protected: [String: String], protectedPrefixes: [(prefix: String, scope: String)], uncounted: Set<String>) {
+        self.protected = protected
+        self.protectedPrefixes = protectedPrefixes
+        self.uncounted = uncounted
+        var index: [String: [String: String]] = [:]
+        for (key, scope) in protected {
+            let parts = key.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            index[String(parts[1]), default: [:]][String(parts[0])] = scope
+        }
+        byTemplate = index
+    }
 
     /// The gateway's policy: history, `POST` sentiment analysis, key administration and diagnostics need scopes;
     /// `/health` and `/api/health` are not counted.
@@ -44,7 +60,7 @@ public struct AccessPolicy: Sendable {
     public func access(method: HTTPRequest.Method, template: String?) -> Access {
         guard let template else { return .limited }
         if uncounted.contains(template) { return .uncounted }
-        if let scope = protected["\(method.rawValue) \(template)"] { return .requires(scope: scope) }
+        if let scope = byTemplate[template]?[method.rawValue] { return .requires(scope: scope) }
         for (prefix, scope) in protectedPrefixes where template == prefix || template.hasPrefix(prefix + "/") {
             return .requires(scope: scope)
         }

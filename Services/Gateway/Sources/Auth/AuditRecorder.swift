@@ -36,7 +36,12 @@ public final class AuditRecorder: Service, Sendable {
     let interval: Duration
     let batchSize: Int
     let capacity: Int
-    private let buffer = Mutex<[UserRequestRecord]>([])
+    /// Buffers, sharded so concurrent requests rarely wait for one another; each holds at most `capacity / shards`.
+    final class Shard: Sendable {
+        let records = Mutex<[UserRequestRecord]>([])
+    }
+    private let shards: [Shard] = (0..<8).map { _ in Shard() }
+    private let next = Atomic<Int>(0)
     private let dropped = Mutex<Int>(0)
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -52,9 +57,11 @@ public final class AuditRecorder: Service, Sendable {
 
     /// Buffers one record; never blocks on I/O.
     public func record(_ record: UserRequestRecord) {
-        let (count, overflow) = buffer.withLock { buffer -> (Int, Int) in
+        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        let shardCapacity = max(1, capacity / shards.count)
+        let (count, overflow) = shards[index & (shards.count - 1)].records.withLock { buffer -> (Int, Int) in
             buffer.append(record)
-            let overflow = buffer.count - capacity
+            let overflow = buffer.count - shardCapacity
             if overflow > 0 { buffer.removeFirst(overflow) }
             return (buffer.count, max(0, overflow))
         }
@@ -62,7 +69,7 @@ public final class AuditRecorder: Service, Sendable {
             dropped.withLock { $0 += overflow }
             Counter(label: "gateway_audit_dropped_total").increment(by: overflow)
         }
-        if count == batchSize { wake.yield() }
+        if count == max(1, batchSize / shards.count) { wake.yield() }
     }
 
     /// Passes a key's use on to the sink.
@@ -73,10 +80,14 @@ public final class AuditRecorder: Service, Sendable {
 
     /// Hands everything buffered to the sink now.
     public func flush() {
-        let batch = buffer.withLock { buffer -> [UserRequestRecord] in
-            defer { buffer.removeAll(keepingCapacity: true) }
-            return buffer
+        var batch: [UserRequestRecord] = []
+        for shard in shards {
+            batch += shard.records.withLock { buffer -> [UserRequestRecord] in
+                defer { buffer.removeAll(keepingCapacity: true) }
+                return buffer
+            }
         }
+        batch.sort { $0.ts < $1.ts }
         guard !batch.isEmpty else { return }
         var start = 0
         while start < batch.count {

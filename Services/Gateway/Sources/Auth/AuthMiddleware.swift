@@ -55,15 +55,18 @@ struct AuthMiddleware: RouterMiddleware {
         } catch {
             response = edge.problem(for: error, request: request, context: context).response(requestID: context.requestID)
         }
-        if let decision, decision.allowed { RateLimitHeaders.apply(decision, to: &response.headers) }
+        if let decision, decision.allowed {
+            RateLimitHeaders.apply(decision, policy: security.policyHeaders[context.identity.tier], to: &response.headers)
+        }
         audit(request, context: context, response: response, started: started)
         return response
     }
 
     /// The caller's identity from its credentials; anonymous without any.
-    func authenticate(_ request: Request, context: GatewayContext) async throws -> Identity {
-        if let queryCredential = request.uri.queryParameters.first(where: { Self.credentialParameters.contains($0.key.lowercased()) }) {
-            throw refuse("credentials are not accepted in the query string ('\(queryCredential.key.prefix(20))'); send X-API-Key or Authorization: Bearer",
+    /// `nonisolated(nonsending)`: runs on the caller's executor, so the cached (common) path never hops threads.
+    nonisolated(nonsending) func authenticate(_ request: Request, context: GatewayContext) async throws -> Identity {
+        if let query = request.uri.query, !query.isEmpty, let name = Self.credentialParameter(in: query) {
+            throw refuse("credentials are not accepted in the query string ('\(name.prefix(20))'); send X-API-Key or Authorization: Bearer",
                          context: context)
         }
         let keyHeader = request.headers[.apiKey]
@@ -74,10 +77,16 @@ struct AuthMiddleware: RouterMiddleware {
         case (.some, .some):
             throw refuse("send one credential: X-API-Key or Authorization, not both", context: context)
         case (let text?, nil):
-            guard let key = APIKey(presented: text.trimmingCharacters(in: .whitespaces)) else {
+            guard let key = APIKey(presented: Self.trimmed(text)) else {
                 throw refuse("the API key is malformed", context: context)
             }
-            guard let record = try await lookUp({ try await security.keys.authenticate(key, requestID: context.requestID) }) else {
+            let found: APIKeyRecord?
+            do {
+                found = try await security.keys.authenticate(key, requestID: context.requestID)
+            } catch let error as BackendError {
+                throw Self.unavailable(error)
+            }
+            guard let record = found else {
                 throw refuse("the API key is unknown or revoked", context: context)
             }
             return identity(of: record, scopes: Set(record.scopes))
@@ -88,13 +97,19 @@ struct AuthMiddleware: RouterMiddleware {
             }
             let claims: TokenClaims
             do {
-                claims = try await security.tokens.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+                claims = try await security.tokens.verify(Self.trimmed(String(parts[1])))
             } catch {
                 throw refuse(error.reason, context: context, tokenError: true)
             }
-            guard AccessKeys.APIKey.isValidID(claims.sub.value),
-                  let record = try await lookUp({ try await security.keys.record(id: claims.sub.value, requestID: context.requestID) }),
-                  record.isActive else {
+            var found: APIKeyRecord?
+            if AccessKeys.APIKey.isValidID(claims.sub.value) {
+                do {
+                    found = try await security.keys.record(id: claims.sub.value, requestID: context.requestID)
+                } catch let error as BackendError {
+                    throw Self.unavailable(error)
+                }
+            }
+            guard let record = found, record.isActive else {
                 throw refuse("the token's API key is unknown or revoked", context: context, tokenError: true)
             }
             let granted = Set(claims.scope.split(separator: " ").map(String.init)).intersection(record.scopes)
@@ -107,13 +122,42 @@ struct AuthMiddleware: RouterMiddleware {
         Identity(subject: .key(id: record.id), tier: Tier(rawValue: record.tier) ?? .free, scopes: scopes)
     }
 
-    /// Runs a key-store look-up; an unreachable store is a 503 naming store-svc (fail closed).
-    func lookUp(_ body: () async throws -> APIKeyRecord?) async throws -> APIKeyRecord? {
-        do {
-            return try await body()
-        } catch let error as BackendError {
-            throw Problem.serviceUnavailable(error.service, reason: "API keys cannot be checked right now")
+    /// The first query parameter whose (percent-decoded, lower-cased) name would carry a credential.
+    static func credentialParameter(in query: String) -> String? {
+        for pair in query.utf8.split(separator: 0x26) { // &
+            let rawName = pair.prefix { $0 != 0x3D } // =
+            guard rawName.count <= 32 else { continue }
+            let name: String
+            if rawName.contains(0x25) { // %: rare, decode properly
+                let text = String(decoding: rawName, as: UTF8.self)
+                name = (text.removingPercentEncoding ?? text).lowercased()
+            } else {
+                name = String(decoding: rawName.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            }
+            if credentialParameters.contains(name) { return name }
         }
+        return nil
+    }
+
+    /// The raw (still percent-encoded) value of a query parameter.
+    static func parameter(_ name: String, in query: String) -> Substring? {
+        for pair in query.split(separator: "&") where pair.hasPrefix(name + "=") {
+            return pair.dropFirst(name.utf8.count + 1)
+        }
+        return nil
+    }
+
+    /// An unreachable key store is a 503 naming store-svc (fail closed).
+    static func unavailable(_ error: BackendError) -> Problem {
+        Problem.serviceUnavailable(error.service, reason: "API keys cannot be checked right now")
+    }
+
+    /// A header value without surrounding spaces or tabs (cheaper than Foundation's trimming on the hot path).
+    static func trimmed(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+              let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        return String(text[first...last])
     }
 
     /// Throws 401 or 403 when `identity` lacks `scope`.
@@ -135,8 +179,12 @@ struct AuthMiddleware: RouterMiddleware {
     /// Applies the tier's cap on symbols per call.
     func checkRequestSize(_ request: Request, identity: Identity) throws {
         guard let maxSymbols = security.configuration.limits(for: identity.tier).maxSymbols,
-              let list = request.uri.queryParameters["symbols"] else { return }
-        let count = list.split(separator: ",").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+              let query = request.uri.query, query.utf8.count > 8,
+              let list = Self.parameter("symbols", in: query) else { return }
+        let decoded = list.contains("%") ? String(list).removingPercentEncoding : String(list)
+        let count = decoded.map { text in
+            text.split(separator: ",").filter { item in item.contains { $0 != " " && $0 != "+" } }.count
+        } ?? maxSymbols + 1
         guard count <= maxSymbols else {
             throw Problem(type: "tier-limit", title: "Request too large for the tier", status: .contentTooLarge,
                           detail: "the \(identity.tier.rawValue) tier allows at most \(maxSymbols) symbols per call; this asks for \(count)",

@@ -22,6 +22,8 @@ public struct GatewaySecurity: Sendable {
     public let audit: AuditRecorder?
     /// The clock of limits, tokens and the cache.
     public let clock: AuthClock
+    /// Each limited tier's `RateLimit-Policy` header value, built once.
+    let policyHeaders: [Tier: String]
     /// Long-running parts to run in the process's service group (audit writer and recorder, admin bootstrap).
     public internal(set) var services: [any Service]
 
@@ -38,6 +40,9 @@ public struct GatewaySecurity: Sendable {
         self.audit = audit
         self.clock = clock
         self.services = services
+        self.policyHeaders = Dictionary(uniqueKeysWithValues: Tier.allCases.compactMap { tier in
+            RateLimitHeaders.policyValue(configuration.limits(for: tier)).map { (tier, $0) }
+        })
     }
 
     /// The production security context: keys and audit through store-svc, the signing key from the settings
@@ -48,13 +53,19 @@ public struct GatewaySecurity: Sendable {
         let tokens = JWTAuthority(algorithm: try SecretBootstrap.algorithm(settings: settings),
                                   issuer: configuration.issuer, audience: configuration.audience)
         let store = RPCKeyStore(backends: backends)
-        let writer = BufferedStoreWriter(client: backends.client(.store),
-                                         configuration: .init(capacity: settings.int("audit.buffer.batches", default: 2_000),
-                                                              drainTimeout: .seconds(2)),
-                                         logger: Logger(label: "gateway.audit"))
-        let recorder = AuditRecorder(sink: writer, interval: settings.seconds("audit.flush.interval", default: 1))
+        var recorder: AuditRecorder?
+        var services: [any Service] = []
+        if settings.string("audit.requests", default: "on").lowercased() != "off" {
+            let writer = BufferedStoreWriter(client: backends.client(.store),
+                                             configuration: .init(capacity: settings.int("audit.buffer.batches", default: 2_000),
+                                                                  drainTimeout: .seconds(2)),
+                                             logger: Logger(label: "gateway.audit"))
+            let audit = AuditRecorder(sink: writer, interval: settings.seconds("audit.flush.interval", default: 1))
+            recorder = audit
+            services = [writer, audit]
+        }
         var security = GatewaySecurity(configuration: configuration, store: store, tokens: tokens, audit: recorder,
-                                       services: [writer, recorder], logger: logger)
+                                       services: services, logger: logger)
         if let value = settings.secret("admin.api.key") {
             guard let key = APIKey(presented: value) else {
                 throw ConfigurationError(message: "ADMIN_API_KEY must be 1–\(APIKey.maxLength) visible ASCII characters")

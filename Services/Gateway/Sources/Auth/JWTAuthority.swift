@@ -65,6 +65,10 @@ public final class JWTAuthority: Sendable {
     let leeway: Int64 = 30
     /// The longest token accepted, bytes (anything larger is malformed).
     static let maxTokenLength = 4_096
+    /// Tokens whose signature and claims verified, with their claims: a repeated token skips the signature check
+    /// and JSON decoding (its time claims are checked again on every use). At most `verifiedCapacity` entries.
+    private let verified = Mutex<[String: TokenClaims]>([:])
+    let verifiedCapacity = 4_096
 
     /// Creates an authority.
     public init(algorithm: Algorithm, issuer: String, audience: String, clock: AuthClock = .system) {
@@ -105,8 +109,26 @@ public final class JWTAuthority: Sendable {
     }
 
     /// The verified claims of a token, or a ``TokenRejection``.
-    public func verify(_ token: String) async throws(TokenRejection) -> TokenClaims {
+    nonisolated(nonsending) public func verify(_ token: String) async throws(TokenRejection) -> TokenClaims {
         guard token.utf8.count <= Self.maxTokenLength else { throw TokenRejection(reason: "the token is too long") }
+        if let claims = verified.withLock({ $0[token] }) {
+            try checkTimes(claims)
+            return claims
+        }
+        let claims = try await verifyFully(token)
+        verified.withLock { cache in
+            if cache.count >= verifiedCapacity {
+                let now = clock.seconds
+                cache = cache.filter { Int64($0.value.exp.value.timeIntervalSince1970) + leeway > now }
+                if cache.count >= verifiedCapacity { cache.removeAll(keepingCapacity: true) }
+            }
+            cache[token] = claims
+        }
+        return claims
+    }
+
+    /// Header, signature and every claim of a token not seen before.
+    func verifyFully(_ token: String) async throws(TokenRejection) -> TokenClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(Self.isBase64URL) }) else {
             throw TokenRejection(reason: "the token is not a signed JWT (header.payload.signature)")
@@ -130,9 +152,18 @@ public final class JWTAuthority: Sendable {
         } catch {
             throw TokenRejection(reason: "the token is invalid or lacks required claims")
         }
-        let now = clock.seconds
         guard claims.iss.value == issuer else { throw TokenRejection(reason: "the token was not issued by this gateway") }
         guard claims.aud.value.contains(audience) else { throw TokenRejection(reason: "the token is not meant for this API (aud)") }
+        guard Tier(rawValue: claims.tier) != nil, claims.tier != Tier.anonymous.rawValue else {
+            throw TokenRejection(reason: "the token names an unknown tier")
+        }
+        try checkTimes(claims)
+        return claims
+    }
+
+    /// `exp`, `nbf` and `iat` against the clock, with the leeway.
+    func checkTimes(_ claims: TokenClaims) throws(TokenRejection) {
+        let now = clock.seconds
         guard Int64(claims.exp.value.timeIntervalSince1970) + leeway > now else { throw TokenRejection(reason: "the token has expired") }
         if let nbf = claims.nbf, Int64(nbf.value.timeIntervalSince1970) - leeway > now {
             throw TokenRejection(reason: "the token is not valid yet (nbf)")
@@ -140,10 +171,6 @@ public final class JWTAuthority: Sendable {
         guard Int64(claims.iat.value.timeIntervalSince1970) - leeway <= now else {
             throw TokenRejection(reason: "the token was issued in the future (iat)")
         }
-        guard Tier(rawValue: claims.tier) != nil, claims.tier != Tier.anonymous.rawValue else {
-            throw TokenRejection(reason: "the token names an unknown tier")
-        }
-        return claims
     }
 
     static func isBase64URL(_ byte: UInt8) -> Bool {

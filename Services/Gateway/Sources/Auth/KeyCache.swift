@@ -13,6 +13,8 @@ import Synchronization
 public final class KeyCache: Sendable {
     struct Entry {
         var record: APIKeyRecord?
+        /// The record's hash as bytes, decoded once.
+        var digest: [UInt8]?
         var fetchedAt: Int64
         var lastTouch: Int64
     }
@@ -39,14 +41,25 @@ public final class KeyCache: Sendable {
     }
 
     /// The active record of a presented key whose hash matches, else nil (unknown, revoked or wrong secret).
-    public func authenticate(_ key: APIKey, requestID: String?) async throws -> APIKeyRecord? {
+    nonisolated(nonsending) public func authenticate(_ key: APIKey, requestID: String?) async throws -> APIKeyRecord? {
+        let now = clock.nanoseconds()
+        if let cached = entries.withLock({ $0[key.id] }), now - cached.fetchedAt < (cached.record == nil ? negativeTTL : ttl) {
+            guard let record = cached.record, record.isActive, record.prefix == key.prefix,
+                  let digest = cached.digest, key.matches(digest: digest) else { return nil }
+            return record
+        }
+        return try await fetchAndAuthenticate(key, requestID: requestID)
+    }
+
+    /// The slow path of ``authenticate(_:requestID:)``: ask the store.
+    nonisolated(nonsending) func fetchAndAuthenticate(_ key: APIKey, requestID: String?) async throws -> APIKeyRecord? {
         guard let record = try await record(id: key.id, requestID: requestID), record.isActive,
               record.prefix == key.prefix, key.matches(storedHash: record.hash) else { return nil }
         return record
     }
 
     /// The record of a key id (revoked or not), from the cache when fresh enough.
-    public func record(id: String, requestID: String?) async throws -> APIKeyRecord? {
+    nonisolated(nonsending) public func record(id: String, requestID: String?) async throws -> APIKeyRecord? {
         let now = clock.nanoseconds()
         let cached = entries.withLock { $0[id] }
         if let cached {
@@ -57,7 +70,8 @@ public final class KeyCache: Sendable {
             let record = try await store.find(prefix: APIKey.marker + id, requestID: requestID)
             entries.withLock { entries in
                 if entries.count >= capacity, entries[id] == nil { Self.evict(&entries, now: now, ttl: ttl, capacity: capacity) }
-                entries[id] = Entry(record: record, fetchedAt: now, lastTouch: entries[id]?.lastTouch ?? 0)
+                entries[id] = Entry(record: record, digest: record.flatMap { APIKey.digest(storedHash: $0.hash) }, fetchedAt: now,
+                                    lastTouch: entries[id]?.lastTouch ?? 0)
             }
             return record
         } catch {

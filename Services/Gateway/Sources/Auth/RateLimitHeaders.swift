@@ -23,15 +23,36 @@ extension HTTPField.Name {
 /// policy (the one with the fewest requests left); `Retry-After` on refusals.
 enum RateLimitHeaders {
     /// Adds the headers of `decision` to `fields`.
-    static func apply(_ decision: RateDecision, to fields: inout HTTPFields) {
-        fields[.rateLimitPolicy] = decision.windows.map { "\"\($0.name)\";q=\($0.quota);w=\($0.windowSeconds)" }.joined(separator: ", ")
-        fields[.rateLimit] = decision.windows.map { "\"\($0.name)\";r=\($0.remaining);t=\($0.resetSeconds)" }.joined(separator: ", ")
+    /// `precomputedPolicy` is the tier's `RateLimit-Policy` value (constant per tier), built here when nil.
+    static func apply(_ decision: RateDecision, policy precomputedPolicy: String? = nil, to fields: inout HTTPFields) {
+        var state = ""
+        for window in decision.windows {
+            if !state.isEmpty { state += ", " }
+            state += "\"" + window.name + "\";r=" + String(window.remaining) + ";t=" + String(window.resetSeconds)
+        }
+        let policy = precomputedPolicy ?? policyValue(decision.windows.map { ($0.name, $0.quota, $0.windowSeconds) })
+        // Appended, not assigned: no route sets these, and appending skips a search of the fields.
+        fields.append(HTTPField(name: .rateLimitPolicy, value: policy))
+        fields.append(HTTPField(name: .rateLimit, value: state))
         if let binding = decision.binding {
-            fields[.xRateLimitLimit] = String(binding.quota)
-            fields[.xRateLimitRemaining] = String(binding.remaining)
-            fields[.xRateLimitReset] = String(binding.resetSeconds)
+            fields.append(HTTPField(name: .xRateLimitLimit, value: String(binding.quota)))
+            fields.append(HTTPField(name: .xRateLimitRemaining, value: String(binding.remaining)))
+            fields.append(HTTPField(name: .xRateLimitReset, value: String(binding.resetSeconds)))
         }
         if !decision.allowed { fields[.retryAfter] = String(decision.retryAfterSeconds) }
+    }
+
+    /// A `RateLimit-Policy` value: `"minute";q=30;w=60, "day";q=1000;w=86400`.
+    static func policyValue(_ windows: [(name: String, quota: Int, seconds: Int)]) -> String {
+        windows.map { "\"\($0.name)\";q=\($0.quota);w=\($0.seconds)" }.joined(separator: ", ")
+    }
+
+    /// The `RateLimit-Policy` value of a tier's limits (nil when unlimited).
+    static func policyValue(_ limits: TierLimits) -> String? {
+        var windows: [(name: String, quota: Int, seconds: Int)] = []
+        if let perMinute = limits.perMinute { windows.append(("minute", perMinute, 60)) }
+        if let perDay = limits.perDay { windows.append(("day", perDay, 86_400)) }
+        return windows.isEmpty ? nil : policyValue(windows)
     }
 
     /// The 429 `quota-exceeded` problem for a refusal, with every header.
