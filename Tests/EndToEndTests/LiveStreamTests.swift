@@ -138,6 +138,24 @@ struct LiveStreamTests {
         }
     }
 
+    @Test("a connection that never answers WebSocket pings is dropped")
+    func deadConnection() async throws {
+        try await LiveGateway.with(["WS_PING_INTERVAL": "0.3", "WS_HEARTBEAT_INTERVAL": "60"]) { gateway in
+            let started = ContinuousClock.now
+            let port = gateway.port
+            let transcript = try await Task.detached {
+                try RawSocket.transcript(port: port, request: LiveGateway.handshakeRequest("/ws", port: port), timeout: 5, stopAtSwitch: false)
+            }.value
+            let elapsed = ContinuousClock.now - started
+            let text = String(decoding: transcript.bytes, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 101"))
+            let frames = transcript.bytes.split(separator: 0x0A).last ?? []  // after the head's final LF
+            #expect(frames.contains(0x89), "no ping frame was sent")
+            #expect(transcript.closedByPeer, "the server did not drop the connection")
+            #expect(elapsed < .seconds(3), "dropped after \(elapsed)")
+        }
+    }
+
     @Test("heartbeats when idle, at the configured interval")
     func heartbeats() async throws {
         try await LiveGateway.with(["WS_HEARTBEAT_INTERVAL": "0.3"]) { gateway in
