@@ -39,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
@@ -102,6 +104,13 @@ let package = Package(
         ),
 
         .target(
+            name: "AccessKeys",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/AccessKeys",
+            swiftSettings: strict
+        ),
+
+        .target(
             name: "ProviderWire",
             dependencies: ["CryptoModels"],
             path: "Shared/ProviderWire",
@@ -145,9 +154,13 @@ let package = Package(
         // MARK: Services (one library + one thin executable each)
         .target(
             name: "Gateway",
-            dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels",
+            dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels", "AccessKeys", "StoreClient",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "JWTKit", package: "jwt-kit"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                            .product(name: "WSCore", package: "swift-websocket"),
                            .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -158,7 +171,8 @@ let package = Package(
             path: "Services/Gateway/Sources",
             swiftSettings: strict
         ),
-        .executableTarget(name: "GatewayMain", dependencies: ["Gateway", "ServiceKit"],
+        .executableTarget(name: "GatewayMain", dependencies: ["Gateway", "ServiceKit",
+                                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                           path: "Services/Gateway/Main", swiftSettings: strict),
         .target(name: "Market", dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels", "ProviderKit", "ProviderWire", "StoreClient",
                                        .product(name: "Logging", package: "swift-log"),
@@ -166,11 +180,14 @@ let package = Package(
                 path: "Services/Market/Sources", swiftSettings: strict),
         .executableTarget(name: "MarketMain", dependencies: ["Market", "ServiceKit"],
                           path: "Services/Market/Main", swiftSettings: strict),
-        .target(name: "Defi", dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels"],
+        .target(name: "Defi", dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels", "ProviderKit", "ProviderWire", "StoreClient",
+                                     .product(name: "Logging", package: "swift-log"),
+                                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 path: "Services/Defi/Sources", swiftSettings: strict),
         .executableTarget(name: "DefiMain", dependencies: ["Defi", "ServiceKit"],
                           path: "Services/Defi/Main", swiftSettings: strict),
         .target(name: "NewsSentiment", dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels", "Inference",
+                                              "Feeds", "ProviderKit", "ProviderWire",
                                               .product(name: "Logging", package: "swift-log"),
                                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 path: "Services/NewsSentiment/Sources", swiftSettings: strict),
@@ -203,7 +220,7 @@ let package = Package(
 
         .executableTarget(
             name: "StoreAdmin",
-            dependencies: ["Store", "RPC", "Contracts", "ServiceKit", "CryptoModels",
+            dependencies: ["Store", "RPC", "Contracts", "ServiceKit", "CryptoModels", "AccessKeys",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/StoreAdmin",
             swiftSettings: strict
@@ -224,7 +241,9 @@ let package = Package(
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestSupport", "Contracts", "RPC",
                                                             .product(name: "Logging", package: "swift-log")],
                     path: "Tests/ServiceKitTests", swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport", "Contracts", "CryptoModels", "RPC", "ServiceKit",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport", "Contracts", "CryptoModels", "RPC", "ServiceKit", "AccessKeys",
+                                                         .product(name: "JWTKit", package: "jwt-kit"),
+                                                         .product(name: "Logging", package: "swift-log"),
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/GatewayTests", swiftSettings: strict),
         .testTarget(name: "ProviderWireTests", dependencies: ["ProviderWire", "CryptoModels"],
@@ -233,9 +252,13 @@ let package = Package(
                     path: "Tests/ProviderKitTests", swiftSettings: strict),
         .testTarget(name: "MarketTests", dependencies: ["Market", "ProviderKit", "ProviderWire", "CryptoModels", "Contracts", "RPC", "ServiceKit", "ReplayUpstream", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/MarketTests", swiftSettings: strict),
+        .testTarget(name: "DefiTests", dependencies: ["Defi", "ProviderKit", "ProviderWire", "CryptoModels", "Contracts", "RPC", "ServiceKit",
+                                                      .product(name: "Logging", package: "swift-log")],
+                    path: "Tests/DefiTests", swiftSettings: strict),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds"],
                     path: "Tests/FeedsTests", swiftSettings: strict),
         .testTarget(name: "NewsSentimentTests", dependencies: ["NewsSentiment", "Contracts", "RPC", "TestSupport", "CryptoModels",
+                                                               "Feeds", "ProviderKit", "ReplayUpstream",
                                                                .product(name: "Logging", package: "swift-log"),
                                                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                                .product(name: "AsyncHTTPClient", package: "async-http-client")],

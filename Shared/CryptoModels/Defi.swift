@@ -20,10 +20,14 @@ public struct DefiProtocol: Sendable, Hashable, Codable {
     public var change7dPct: Double?
     /// CoinGecko id of its token, when known.
     public var geckoId: String?
+    /// Extra TVL kinds per chain (`Ethereum` → `staking` → amount), from compound keys such as `Ethereum-staking`;
+    /// nil when not known (e.g. read back from stored snapshots).
+    public var chainExtraTvls: [String: [String: Amount]]?
 
     /// Creates a protocol record.
     public init(slug: String, name: String, category: String?, chains: [String], tvl: Amount, chainTvls: [String: Amount],
-                extraTvls: [String: Amount] = [:], change1dPct: Double? = nil, change7dPct: Double? = nil, geckoId: String? = nil) {
+                extraTvls: [String: Amount] = [:], change1dPct: Double? = nil, change7dPct: Double? = nil, geckoId: String? = nil,
+                chainExtraTvls: [String: [String: Amount]]? = nil) {
         self.slug = slug
         self.name = name
         self.category = category
@@ -34,11 +38,13 @@ public struct DefiProtocol: Sendable, Hashable, Codable {
         self.change1dPct = change1dPct
         self.change7dPct = change7dPct
         self.geckoId = geckoId
+        self.chainExtraTvls = chainExtraTvls
     }
 
     enum CodingKeys: String, CodingKey {
         case slug, name, category, chains, tvl, chainTvls = "chain_tvls", extraTvls = "extra_tvls",
-             change1dPct = "change_1d_pct", change7dPct = "change_7d_pct", geckoId = "gecko_id"
+             change1dPct = "change_1d_pct", change7dPct = "change_7d_pct", geckoId = "gecko_id",
+             chainExtraTvls = "chain_extra_tvls"
     }
 }
 

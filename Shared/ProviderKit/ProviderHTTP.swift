@@ -70,18 +70,22 @@ public final class ProviderHTTP: Sendable {
 
     /// Sends a GET to `url` and returns the answer, whatever its status. `redactedURL` names the request in errors.
     ///
+    /// - Parameters:
+    ///   - accept: the `Accept` header (feeds ask for RSS/Atom/XML).
+    ///   - maxBodyBytes: a lower body limit for this request than the client's; reading stops once it is passed.
     /// - Throws: ``ProviderFailure`` of kind `timeout` (nothing complete within `timeout`), `transport`, or
     ///   `malformed` (a body over the maximum size).
     public func get(provider: String, url: String, redactedURL: String, headers: [(String, String)] = [],
-                    timeout: Duration? = nil) async throws(ProviderFailure) -> ProviderResponse {
+                    timeout: Duration? = nil, accept: String = "application/json",
+                    maxBodyBytes: Int? = nil) async throws(ProviderFailure) -> ProviderResponse {
         let limit = timeout ?? configuration.requestTimeout
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
-        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept", value: accept)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let prepared = request
-        let maxBody = configuration.maxBodyBytes
+        let maxBody = min(maxBodyBytes ?? configuration.maxBodyBytes, configuration.maxBodyBytes)
         let client = self.client
         do {
             return try await withThrowingTaskGroup(of: ProviderResponse?.self) { group in

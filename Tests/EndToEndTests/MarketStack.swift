@@ -45,7 +45,10 @@ final class MarketStack: Sendable {
             "LOG_LEVEL": "info", "ACCESS_LOG": "false",
             "COINGECKO_BASE_URL": "\(r)/coingecko/api/v3", "BINANCE_BASE_URL": "\(r)/binance", "KRAKEN_BASE_URL": "\(r)/kraken",
             "COINCAP_BASE_URL": "\(r)/coincap/v3", "CRYPTOCOMPARE_BASE_URL": "\(r)/cryptocompare",
-            "MARKET_COLLECTOR_ENABLED": "false", "MARKET_HISTORY": "off", "PROVIDER_TIMEOUT": "0.8", "PROVIDER_RETRY_ATTEMPTS": "1",
+            "MARKET_COLLECTOR_ENABLED": "false", "MARKET_HISTORY": "off",
+            // These tests measure market-svc, not the gateway's anonymous limits (tested in GatewayTests).
+            "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "unlimited", "RATE_LIMIT_ANONYMOUS_PER_DAY": "unlimited",
+            "RATE_LIMIT_ANONYMOUS_MAX_SYMBOLS": "unlimited", "PROVIDER_TIMEOUT": "0.8", "PROVIDER_RETRY_ATTEMPTS": "1",
         ]
         env.merge(environment) { _, new in new }
         try FileManager.default.createDirectory(atPath: directory.file("run"), withIntermediateDirectories: true)

@@ -14,6 +14,10 @@ final class SystemHarness: Sendable {
     /// Whether `stop()` deletes the directory (false when the caller passed its own, to start again on the same data).
     let ownsDirectory: Bool
 
+    /// The `ADMIN_API_KEY` every harness system starts with; ``request(_:method:headers:body:)`` sends it unless
+    /// told not to (or given another credential), so tests of protected routes are authenticated.
+    static let adminKey = "e2e-admin-key-0123456789-abcdefghij"
+
     /// The repository root (this file is Tests/EndToEndTests/SystemHarness.swift).
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
@@ -31,6 +35,7 @@ final class SystemHarness: Sendable {
             "DATA_DIR": directory.file("data"),
             "LOG_LEVEL": "info",
             "ACCESS_LOG": "false",
+            "ADMIN_API_KEY": Self.adminKey,
             // The tiny fixture classifiers keep news-sentiment-svc's models loaded (healthy) without the product models.
             "SENTIMENT_MODEL_DIR": Self.repositoryRoot + "/Tests/Fixtures/inference/tiny-bert",
             "CRYPTO_SENTIMENT_MODEL_DIR": Self.repositoryRoot + "/Tests/Fixtures/inference/tiny-distilbert",
@@ -43,11 +48,15 @@ final class SystemHarness: Sendable {
     }
 
     /// A GET (or other method) against the gateway; returns status, headers and body text.
+    /// Sends `X-API-Key: adminKey` when `authenticated` and no credential header is given.
     func request(_ path: String, method: HTTPMethod = .GET, headers: [(String, String)] = [],
-                 body: ByteBuffer? = nil) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+                 body: ByteBuffer? = nil, authenticated: Bool = true) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if authenticated, !request.headers.contains(name: "X-API-Key"), !request.headers.contains(name: "Authorization") {
+            request.headers.add(name: "X-API-Key", value: Self.adminKey)
+        }
         if let body { request.body = .bytes(body) }
         let response = try await http.execute(request, timeout: .seconds(5))
         let bytes = try await response.body.collect(upTo: 16 << 20)

@@ -28,8 +28,12 @@ struct SentimentGatewayEndToEndTests {
         let temp = try TemporaryDirectory(prefix: "sent-e2e")
         defer { temp.remove() }
         let port = try FreePort.next()
+        // The analysis routes need the sentiment:analyze scope: store-svc keeps the keys, ADMIN_API_KEY is bootstrapped.
+        let adminKey = "sentiment-e2e-admin-key-0123456789"
         let env = ["DATA_DIR": temp.path, "SOCKET_DIR": temp.path, "PORT": String(port), "ACCESS_LOG": "false",
-                   "SENTIMENT_MODEL_DIR": financial, "CRYPTO_SENTIMENT_MODEL_DIR": crypto, "SENTIMENT_THREADS": "1"]
+                   "SENTIMENT_MODEL_DIR": financial, "CRYPTO_SENTIMENT_MODEL_DIR": crypto, "SENTIMENT_THREADS": "1",
+                   "ADMIN_API_KEY": adminKey]
+        let store = try ServiceProcess(executable: BuiltProducts.path("store-svc"), environment: env, logPath: temp.file("store.log"))
         let service = try ServiceProcess(executable: BuiltProducts.path("news-sentiment-svc"), environment: env,
                                          logPath: temp.file("news.log"))
         let gateway = try ServiceProcess(executable: BuiltProducts.path("gateway"), environment: env,
@@ -39,6 +43,7 @@ struct SentimentGatewayEndToEndTests {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "X-API-Key", value: adminKey)
             request.body = .bytes(ByteBuffer(string: json))
             let response = try await http.execute(request, timeout: .seconds(20))
             let body = try await response.body.collect(upTo: 1 << 20)
@@ -92,5 +97,6 @@ struct SentimentGatewayEndToEndTests {
         try? await http.shutdown()
         await gateway.stop()
         await service.stop()
+        await store.stop()
     }
 }

@@ -47,6 +47,18 @@ struct DefiLlamaParserTests {
         #expect(split.extras == ["staking": 5, "pool2": 3, "borrowed": 4])
     }
 
+    @Test("splitChainExtras keeps compound keys per chain (chain names with dashes too); bare kinds and plain chains are left out")
+    func chainExtras() throws {
+        let map = try #require(try JSONParser.parse(#"{"Ethereum":10,"staking":5,"Ethereum-staking":2,"Ethereum-Pool2":1.5,"Cronos-zkEVM":3,"Cronos-zkEVM-borrowed":4,"-staking":9,"Terra":null}"#).object)
+        #expect(DefiLlamaParser.splitChainExtras(map) == ["Ethereum": ["staking": 2, "pool2": amount("1.5")], "Cronos-zkEVM": ["borrowed": 4]])
+        let detail = try DefiLlamaParser.parseProtocol(try Fixture.bytes("written/defillama_protocol_aave.json"), slug: "aave")
+        #expect(detail.current.chainExtraTvls == ["Ethereum": ["staking": amount("250000000.5")], "Polygon": ["borrowed": 400_000_000]])
+        let aave = try #require(try DefiLlamaParser.parseProtocols(try Fixture.bytes("defillama/protocols.json")).first { $0.slug == "aave" })
+        #expect(aave.chainExtraTvls?["Polygon"] == ["borrowed": amount("2934283471.949981")])
+        #expect(aave.chainExtraTvls?["Ethereum"] == ["staking": amount("463322222.81055766"), "pool2": amount("211807495.2012705"),
+                                                    "borrowed": amount("4293148727.0401073")])
+    }
+
     @Test("/protocol/{slug} (fixture written from the documented shape) → current split and sorted history")
     func protocolDetail() throws {
         let detail = try DefiLlamaParser.parseProtocol(try Fixture.bytes("written/defillama_protocol_aave.json"), slug: "aave")

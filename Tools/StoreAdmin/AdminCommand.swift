@@ -5,6 +5,6 @@ import ArgumentParser
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cryptodt-admin",
-        abstract: "Administer a Crypto-DT-Source installation (store backups, restore, integrity, stats).",
-        subcommands: [BackupCommand.self, BackupsCommand.self, RestoreCommand.self, IntegrityCommand.self, StatsCommand.self])
+        abstract: "Administer a Crypto-DT-Source installation (API keys, store backups, restore, integrity, stats).",
+        subcommands: [KeysCommand.self, BackupCommand.self, BackupsCommand.self, RestoreCommand.self, IntegrityCommand.self, StatsCommand.self])
 }

@@ -11,11 +11,14 @@ public enum GatewayApp {
         public var health: any HealthProbe
         /// Backend RPC clients.
         public var backends: Backends
+        /// Authentication, limits and audit; when nil, `makeRouter` builds an ephemeral one (route tests).
+        public var security: GatewaySecurity?
 
         /// Creates the dependencies.
-        public init(health: any HealthProbe, backends: Backends) {
+        public init(health: any HealthProbe, backends: Backends, security: GatewaySecurity? = nil) {
             self.health = health
             self.backends = backends
+            self.security = security
         }
 
         /// The route areas beyond health and documentation, in registration order.
@@ -24,13 +27,17 @@ public enum GatewayApp {
                 MarketRoutes(backends: backends, settings: settings),
                 HistoryRoutes(backends: backends),
                 SentimentRoutes(backends: backends),
+                DefiRoutes(backends: backends),
+                NewsRoutes(backends: backends),
             ]
         }
 
-        /// The production dependencies: RPC clients at the configured addresses.
-        public static func live(settings: Settings) throws -> Dependencies {
+        /// The production dependencies: RPC clients at the configured addresses, security from the settings (throws
+        /// a ``ConfigurationError`` for settings the gateway must not start with).
+        public static func live(settings: Settings, logger: Logger = Logger(label: "gateway")) throws -> Dependencies {
             let backends = try Backends(settings: settings)
-            return Dependencies(health: RPCHealthProbe(backends: backends), backends: backends)
+            return Dependencies(health: RPCHealthProbe(backends: backends), backends: backends,
+                                security: try GatewaySecurity.live(settings: settings, backends: backends, logger: logger))
         }
     }
 
@@ -38,13 +45,24 @@ public enum GatewayApp {
     public static func makeRouter(settings: Settings, logger: Logger, dependencies: Dependencies,
                                   live: LiveStreams? = nil) -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
-        router.add(middleware: EdgeMiddleware(logger: logger, accessLog: settings.string("access.log", default: "true") != "false"))
+        let edge = EdgeMiddleware(logger: logger, accessLog: settings.string("access.log", default: "true") != "false")
+        router.add(middleware: edge)
+        let security = dependencies.security ?? GatewaySecurity.ephemeral(settings: settings, backends: dependencies.backends)
+        if !security.configuration.corsOrigins.isEmpty {
+            router.add(middleware: CORSMiddleware(origins: security.configuration.corsOrigins))
+        }
+        if security.configuration.enabled {
+            router.add(middleware: AuthMiddleware(security: security, edge: edge))
+        }
         HealthController(probe: dependencies.health, services: ServiceName.backends,
                          timeout: settings.seconds("health.probe.timeout", default: 0.8))
             .addRoutes(to: router)
-        let areas = dependencies.areas(settings: settings) + (live.map { [$0.routes] } ?? [])
+        let areas = dependencies.areas(settings: settings)
+            + [KeyRoutes(security: security), TokenRoutes(security: security)] as [any RouteArea]
+            + (live.map { [$0.routes] } ?? [])
         for area in areas { area.addRoutes(to: router) }
-        OpenAPIController(document: OpenAPIDocument.make(version: ProductVersion.current, fragments: areas.map(\.openAPI)))
+        let document = OpenAPIDocument.make(version: ProductVersion.current, fragments: areas.map(\.openAPI))
+        OpenAPIController(document: AuthOpenAPI.annotate(document, policy: security.policy))
             .addRoutes(to: router)
         return router
     }

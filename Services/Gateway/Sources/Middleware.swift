@@ -37,7 +37,8 @@ struct EdgeMiddleware: RouterMiddleware {
         return response
     }
 
-    private func problem(for error: any Error, request: Request, context: GatewayContext) -> Problem {
+    /// The problem an error becomes (also used by the authentication middleware, which answers inside the edge).
+    func problem(for error: any Error, request: Request, context: GatewayContext) -> Problem {
         switch error {
         case let problem as Problem:
             return problem

@@ -5,6 +5,7 @@ import ServiceKit
 public enum NewsSentimentService {
     /// Registers news-sentiment-svc's RPC methods, services and health checks.
     public static func configure(_ setup: inout ServiceSetup) async throws {
-        SentimentService.configure(&setup)
+        let runners = SentimentService.configure(&setup)
+        try NewsService.configure(&setup, model: runners[.financial])
     }
 }

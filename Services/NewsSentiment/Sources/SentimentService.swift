@@ -13,8 +13,10 @@ import ServiceKit
 /// | `SENTIMENT_THREADS` | `OPENBLAS_NUM_THREADS`, else 1 | OpenBLAS threads (process-wide) |
 /// | `SENTIMENT_BATCH_WINDOW_MS` | 2 | how long concurrent calls are collected into one forward pass |
 public enum SentimentService {
-    /// Adds the two model runners (background-loaded `Service`s), their health checks and `sentiment.analyze`.
-    public static func configure(_ setup: inout ServiceSetup) {
+    /// Adds the two model runners (background-loaded `Service`s), their health checks and `sentiment.analyze`;
+    /// returns the runners (the news scorer uses the financial one).
+    @discardableResult
+    public static func configure(_ setup: inout ServiceSetup) -> [Sentiment.Model: SentimentModelRunner] {
         MallocTuning.limitArenas(1)
         let runners = makeRunners(settings: setup.settings, logger: setup.logger)
         for runner in runners.values.sorted(by: { $0.kind.rawValue > $1.kind.rawValue }) {
@@ -23,6 +25,7 @@ public enum SentimentService {
         }
         let handler = SentimentHandler(models: runners.mapValues { $0 as any SentimentAnalyzing })
         setup.router.register(Sentiment.Analyze.self) { params, _ in try await handler.analyze(params) }
+        return runners
     }
 
     /// The runners for the configured model directories.

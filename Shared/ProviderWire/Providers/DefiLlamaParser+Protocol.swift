@@ -23,7 +23,8 @@ extension DefiLlamaParser {
                 chainHistory[key] = try tvlPoints(series, valueKey: "totalLiquidityUSD", what: "`chainTvls.\(key).tvl`")
             }
         }
-        let split = splitChainTvls(fields["currentChainTvls"]?.object ?? JSONObject(keys: [], values: []))
+        let currentMap = fields["currentChainTvls"]?.object ?? JSONObject(keys: [], values: [])
+        let split = splitChainTvls(currentMap)
         let tvl: Amount
         if !split.chains.isEmpty {
             tvl = Amount(split.chains.values.reduce(0) { $0 + $1.value })
@@ -37,7 +38,7 @@ extension DefiLlamaParser {
             chains: fields["chains"]?.array?.compactMap(\.string) ?? split.chains.keys.sorted(),
             tvl: tvl, chainTvls: split.chains, extraTvls: split.extras,
             change1dPct: fields["change_1d"]?.double, change7dPct: fields["change_7d"]?.double,
-            geckoId: fields["gecko_id"]?.string)
+            geckoId: fields["gecko_id"]?.string, chainExtraTvls: splitChainExtras(currentMap))
         return ProtocolHistory(current: current, tvl: tvlHistory, chainTvl: chainHistory)
     }
 }

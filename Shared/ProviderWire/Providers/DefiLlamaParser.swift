@@ -50,6 +50,21 @@ public enum DefiLlamaParser {
         return (chains, bare.merging(compound) { _, summed in summed })
     }
 
+    /// The compound keys of a `chainTvls`/`currentChainTvls` map per chain: `Ethereum-staking: 5` becomes
+    /// `["Ethereum": ["staking": 5]]`. Bare kinds (`staking`) belong to no chain and are left out; so are
+    /// non-numeric values and plain chains.
+    public static func splitChainExtras(_ map: JSONObject) -> [String: [String: Amount]] {
+        var result: [String: [String: Amount]] = [:]
+        for (key, value) in map {
+            guard let amount = value.amount, extraKinds[key.lowercased()] == nil, let dash = key.lastIndex(of: "-"),
+                  let kind = extraKinds[key[key.index(after: dash)...].lowercased()] else { continue }
+            let chain = String(key[..<dash])
+            guard !chain.isEmpty else { continue }
+            result[chain, default: [:]][kind] = Amount((result[chain]?[kind]?.value ?? 0) + amount.value)
+        }
+        return result
+    }
+
     /// `/protocols`: every protocol with its TVL split by chain.
     ///
     /// `tvl` is DefiLlama's own figure (plain TVL, without staking/pool2/borrowed); rows without a numeric `tvl`
@@ -62,7 +77,8 @@ public enum DefiLlamaParser {
             let fields = try wire.object(row, "protocol \(index)")
             let name = try wire.string(fields["name"], "`name` of protocol \(index)")
             guard let tvl = fields["tvl"]?.amount else { continue }
-            let split = splitChainTvls(fields["chainTvls"]?.object ?? JSONObject(keys: [], values: []))
+            let map = fields["chainTvls"]?.object ?? JSONObject(keys: [], values: [])
+            let split = splitChainTvls(map)
             protocols.append(DefiProtocol(
                 slug: fields["slug"]?.string ?? slugify(name),
                 name: name,
@@ -73,7 +89,8 @@ public enum DefiLlamaParser {
                 extraTvls: split.extras,
                 change1dPct: fields["change_1d"]?.double,
                 change7dPct: fields["change_7d"]?.double,
-                geckoId: fields["gecko_id"]?.string))
+                geckoId: fields["gecko_id"]?.string,
+                chainExtraTvls: splitChainExtras(map)))
         }
         return protocols
     }

@@ -1,0 +1,53 @@
+import AccessKeys
+import HTTPTypes
+
+/// Which routes need which scope, which are counted against limits, and which are neither.
+///
+/// Routes are classified by method and route template (`/api/prices/history/{symbol}`) — the template Hummingbird
+/// matched, so trailing slashes, doubled slashes or encoded characters cannot reach a protected handler under an
+/// unprotected name. Anything not listed is public and limited.
+public struct AccessPolicy: Sendable {
+    /// How a route is treated.
+    public enum Access: Sendable, Hashable {
+        /// Liveness and health: no credentials needed, not counted against limits.
+        case uncounted
+        /// Public, counted against the caller's limits.
+        case limited
+        /// Needs an identity holding `scope`; counted.
+        case requires(scope: String)
+    }
+
+    /// Protected routes by method and template.
+    public var protected: [String: String]
+    /// Protected template prefixes (any method).
+    public var protectedPrefixes: [(prefix: String, scope: String)]
+    /// Templates that are never counted.
+    public var uncounted: Set<String>
+
+    /// The gateway's policy: history, `POST` sentiment analysis, key administration and diagnostics need scopes;
+    /// `/health` and `/api/health` are not counted.
+    public static let standard = AccessPolicy(
+        protected: [
+            "GET /api/prices/history/{symbol}": Scopes.historyRead,
+            "GET /api/ohlcv/history/{symbol}": Scopes.historyRead,
+            "GET /api/market/history": Scopes.historyRead,
+            "GET /api/defi/history/{protocol}": Scopes.historyRead,
+            "POST /api/sentiment/analyze": Scopes.sentimentAnalyze,
+            "POST /api/sentiment/crypto-analysis": Scopes.sentimentAnalyze,
+            "POST /api/analyze/text": Scopes.sentimentAnalyze,
+        ],
+        protectedPrefixes: [("/api/keys", Scopes.keysAdmin), ("/api/diagnostics", Scopes.diagnosticsRead),
+                            ("/api/admin", Scopes.diagnosticsRead), ("/metrics", Scopes.diagnosticsRead)],
+        uncounted: ["/health", "/api/health"])
+
+    /// The access of a request to a matched template (nil: no route matched).
+    public func access(method: HTTPRequest.Method, template: String?) -> Access {
+        guard let template else { return .limited }
+        if uncounted.contains(template) { return .uncounted }
+        if let scope = protected["\(method.rawValue) \(template)"] { return .requires(scope: scope) }
+        for (prefix, scope) in protectedPrefixes where template == prefix || template.hasPrefix(prefix + "/") {
+            return .requires(scope: scope)
+        }
+        return .limited
+    }
+}

@@ -1,0 +1,178 @@
+import AccessKeys
+import Contracts
+import CryptoModels
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Resolves who is calling, enforces scopes and limits, adds the rate-limit headers and records the request.
+///
+/// For every request: credentials in the query string are refused; `X-API-Key` is checked against the key store
+/// (cached ≤ 30 s) and `Authorization: Bearer` as a JWT whose key must still be active; without credentials the
+/// caller is anonymous by client address. Failed authentication is `401 unauthorized` and is charged to the
+/// client address's anonymous limits (so guessing keys is rate limited). A protected route answers 401 to
+/// anonymous callers and `403 insufficient-scope` to identities without its scope. Then the tier's limits apply
+/// (`429 quota-exceeded` with `Retry-After`; refused requests are not charged), the identity is stored in
+/// ``GatewayContext/identity``, and the route runs. Health routes and CORS preflights are neither authenticated
+/// nor counted. Every request is audited off the request path. Keys and tokens are never logged.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = GatewayContext
+    let security: GatewaySecurity
+    /// Maps thrown errors to responses exactly as the edge does, so the audit sees the final status.
+    let edge: EdgeMiddleware
+
+    /// Query parameters that would carry credentials; refused.
+    static let credentialParameters: Set<String> = ["api_key", "apikey", "api-key", "key", "x-api-key", "token",
+                                                    "access_token", "jwt", "auth", "authorization"]
+
+    func handle(_ request: Request, context: GatewayContext,
+                next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
+        if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
+            return try await next(request, context)
+        }
+        let started = ContinuousClock.now
+        var context = context
+        if security.configuration.trustForwardedFor, let forwarded = request.headers[.xForwardedFor],
+           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            context.identity = .anonymous(ip: String(last.prefix(64)))
+        }
+        let template = context.endpointPath
+        let access = security.policy.access(method: request.method, template: template)
+        var decision: RateDecision?
+        var response: Response
+        do {
+            if access != .uncounted {
+                context.identity = try await authenticate(request, context: context)
+                if case .requires(let scope) = access { try authorize(context.identity, scope: scope) }
+                try checkRequestSize(request, identity: context.identity)
+                decision = security.limiter.acquire(context.identity.limitKey, limits: security.configuration.limits(for: context.identity.tier))
+                if let decision, !decision.allowed {
+                    throw RateLimitHeaders.problem(decision, tier: context.identity.tier)
+                }
+            }
+            response = try await next(request, context)
+        } catch {
+            response = edge.problem(for: error, request: request, context: context).response(requestID: context.requestID)
+        }
+        if let decision, decision.allowed { RateLimitHeaders.apply(decision, to: &response.headers) }
+        audit(request, context: context, response: response, started: started)
+        return response
+    }
+
+    /// The caller's identity from its credentials; anonymous without any.
+    func authenticate(_ request: Request, context: GatewayContext) async throws -> Identity {
+        if let queryCredential = request.uri.queryParameters.first(where: { Self.credentialParameters.contains($0.key.lowercased()) }) {
+            throw refuse("credentials are not accepted in the query string ('\(queryCredential.key.prefix(20))'); send X-API-Key or Authorization: Bearer",
+                         context: context)
+        }
+        let keyHeader = request.headers[.apiKey]
+        let authorization = request.headers[.authorization]
+        switch (keyHeader, authorization) {
+        case (nil, nil):
+            return context.identity
+        case (.some, .some):
+            throw refuse("send one credential: X-API-Key or Authorization, not both", context: context)
+        case (let text?, nil):
+            guard let key = APIKey(presented: text.trimmingCharacters(in: .whitespaces)) else {
+                throw refuse("the API key is malformed", context: context)
+            }
+            guard let record = try await lookUp({ try await security.keys.authenticate(key, requestID: context.requestID) }) else {
+                throw refuse("the API key is unknown or revoked", context: context)
+            }
+            return identity(of: record, scopes: Set(record.scopes))
+        case (nil, let header?):
+            let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw refuse("use Authorization: Bearer <token> (or X-API-Key)", context: context)
+            }
+            let claims: TokenClaims
+            do {
+                claims = try await security.tokens.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+            } catch {
+                throw refuse(error.reason, context: context, tokenError: true)
+            }
+            guard AccessKeys.APIKey.isValidID(claims.sub.value),
+                  let record = try await lookUp({ try await security.keys.record(id: claims.sub.value, requestID: context.requestID) }),
+                  record.isActive else {
+                throw refuse("the token's API key is unknown or revoked", context: context, tokenError: true)
+            }
+            let granted = Set(claims.scope.split(separator: " ").map(String.init)).intersection(record.scopes)
+            return identity(of: record, scopes: granted)
+        }
+    }
+
+    /// An identity for an active key record.
+    func identity(of record: APIKeyRecord, scopes: Set<String>) -> Identity {
+        Identity(subject: .key(id: record.id), tier: Tier(rawValue: record.tier) ?? .free, scopes: scopes)
+    }
+
+    /// Runs a key-store look-up; an unreachable store is a 503 naming store-svc (fail closed).
+    func lookUp(_ body: () async throws -> APIKeyRecord?) async throws -> APIKeyRecord? {
+        do {
+            return try await body()
+        } catch let error as BackendError {
+            throw Problem.serviceUnavailable(error.service, reason: "API keys cannot be checked right now")
+        }
+    }
+
+    /// Throws 401 or 403 when `identity` lacks `scope`.
+    func authorize(_ identity: Identity, scope: String) throws {
+        guard identity.keyID != nil else {
+            throw Problem(type: "unauthorized", title: "Unauthorized", status: .unauthorized,
+                          detail: "this route needs an API key (X-API-Key) or a token (Authorization: Bearer) with the '\(scope)' scope",
+                          extensions: ["required_scope": .string(scope)],
+                          headers: [.wwwAuthenticate: "Bearer realm=\"cryptodt\", scope=\"\(scope)\""])
+        }
+        guard identity.has(scope: scope) else {
+            throw Problem(type: "insufficient-scope", title: "Insufficient scope", status: .forbidden,
+                          detail: "this route needs the '\(scope)' scope, which the credential does not grant",
+                          extensions: ["required_scope": .string(scope)],
+                          headers: [.wwwAuthenticate: "Bearer realm=\"cryptodt\", error=\"insufficient_scope\", scope=\"\(scope)\""])
+        }
+    }
+
+    /// Applies the tier's cap on symbols per call.
+    func checkRequestSize(_ request: Request, identity: Identity) throws {
+        guard let maxSymbols = security.configuration.limits(for: identity.tier).maxSymbols,
+              let list = request.uri.queryParameters["symbols"] else { return }
+        let count = list.split(separator: ",").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+        guard count <= maxSymbols else {
+            throw Problem(type: "tier-limit", title: "Request too large for the tier", status: .contentTooLarge,
+                          detail: "the \(identity.tier.rawValue) tier allows at most \(maxSymbols) symbols per call; this asks for \(count)",
+                          extensions: ["parameter": "symbols", "limit": .number(Double(maxSymbols)), "tier": .string(identity.tier.rawValue)])
+        }
+    }
+
+    /// The 401 for failed authentication, charged to the client address; a 429 once that address is over its limits.
+    func refuse(_ reason: String, context: GatewayContext, tokenError: Bool = false) -> Problem {
+        let address = context.identity
+        if let decision = security.limiter.acquire(address.limitKey, limits: security.configuration.limits(for: .anonymous)),
+           !decision.allowed {
+            return RateLimitHeaders.problem(decision, tier: .anonymous)
+        }
+        let challenge = tokenError ? "Bearer realm=\"cryptodt\", error=\"invalid_token\"" : "Bearer realm=\"cryptodt\""
+        return Problem(type: "unauthorized", title: "Unauthorized", status: .unauthorized, detail: reason,
+                       headers: [.wwwAuthenticate: challenge])
+    }
+
+    /// Buffers the audit record and, at most once a minute per key, its `last_used_at`.
+    func audit(_ request: Request, context: GatewayContext, response: Response, started: ContinuousClock.Instant) {
+        guard let recorder = security.audit else { return }
+        let elapsed = ContinuousClock.now - started
+        let now = Timestamps.nowMillis()
+        recorder.record(UserRequestRecord(
+            ts: now, keyID: context.identity.keyID, route: context.endpointPath ?? "NotFound", method: request.method.rawValue,
+            status: Int(response.status.code),
+            latencyUs: elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000,
+            bytes: Int64(response.body.contentLength ?? 0)))
+        if let id = context.identity.keyID, security.keys.touchDue(id: id) { recorder.touch(keyID: id, at: now) }
+    }
+}
+
+extension HTTPField.Name {
+    /// `X-Forwarded-For`.
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    /// `Access-Control-Request-Method` (marks a CORS preflight).
+    static let accessControlRequestMethod = HTTPField.Name("Access-Control-Request-Method")!
+}

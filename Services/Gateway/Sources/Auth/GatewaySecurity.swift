@@ -1,0 +1,81 @@
+import AccessKeys
+import Logging
+import ServiceKit
+import ServiceLifecycle
+import StoreClient
+
+/// Everything the gateway's authentication, limits and audit need, built once per process.
+public struct GatewaySecurity: Sendable {
+    /// Settings of tiers, tokens, CORS.
+    public let configuration: AuthConfiguration
+    /// Which routes need which scope.
+    public let policy: AccessPolicy
+    /// Per-identity limits.
+    public let limiter: RateLimiter
+    /// Key look-ups (cached).
+    public let keys: KeyCache
+    /// The key store behind the cache (key administration).
+    public let store: any KeyStore
+    /// Token issue and verification.
+    public let tokens: JWTAuthority
+    /// The request audit, if recorded.
+    public let audit: AuditRecorder?
+    /// The clock of limits, tokens and the cache.
+    public let clock: AuthClock
+    /// Long-running parts to run in the process's service group (audit writer and recorder, admin bootstrap).
+    public internal(set) var services: [any Service]
+
+    /// Creates the security context from its parts.
+    public init(configuration: AuthConfiguration, store: any KeyStore, tokens: JWTAuthority, audit: AuditRecorder? = nil,
+                clock: AuthClock = .system, policy: AccessPolicy = .standard, services: [any Service] = [],
+                logger: Logger = Logger(label: "gateway.auth")) {
+        self.configuration = configuration
+        self.policy = policy
+        self.limiter = RateLimiter(clock: clock)
+        self.keys = KeyCache(store: store, clock: clock, ttlSeconds: configuration.keyCacheTTL, logger: logger)
+        self.store = store
+        self.tokens = tokens
+        self.audit = audit
+        self.clock = clock
+        self.services = services
+    }
+
+    /// The production security context: keys and audit through store-svc, the signing key from the settings
+    /// (``SecretBootstrap``), `ADMIN_API_KEY` bootstrapped. Throws a ``ConfigurationError`` for settings the
+    /// gateway must not start with (e.g. production without `JWT_SECRET`).
+    public static func live(settings: Settings, backends: Backends, logger: Logger) throws -> GatewaySecurity {
+        let configuration = try AuthConfiguration(settings: settings)
+        let tokens = JWTAuthority(algorithm: try SecretBootstrap.algorithm(settings: settings),
+                                  issuer: configuration.issuer, audience: configuration.audience)
+        let store = RPCKeyStore(backends: backends)
+        let writer = BufferedStoreWriter(client: backends.client(.store),
+                                         configuration: .init(capacity: settings.int("audit.buffer.batches", default: 2_000),
+                                                              drainTimeout: .seconds(2)),
+                                         logger: Logger(label: "gateway.audit"))
+        let recorder = AuditRecorder(sink: writer, interval: settings.seconds("audit.flush.interval", default: 1))
+        var security = GatewaySecurity(configuration: configuration, store: store, tokens: tokens, audit: recorder,
+                                       services: [writer, recorder], logger: logger)
+        if let value = settings.secret("admin.api.key") {
+            guard let key = APIKey(presented: value) else {
+                throw ConfigurationError(message: "ADMIN_API_KEY must be 1–\(APIKey.maxLength) visible ASCII characters")
+            }
+            if settings.isProduction, value.utf8.count < APIKey.minimumBootstrapLength {
+                throw ConfigurationError(message: "ADMIN_API_KEY must be at least \(APIKey.minimumBootstrapLength) characters in production")
+            }
+            security.services.append(AdminKeyBootstrap(key: key, store: store, cache: security.keys, logger: logger))
+        }
+        return security
+    }
+
+    /// A context for routers built without one (route tests): keys through store-svc, a random in-memory signing
+    /// secret, no audit.
+    static func ephemeral(settings: Settings, backends: Backends) -> GatewaySecurity {
+        var secret = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in secret.indices { secret[index] = generator.next() }
+        let configuration = (try? AuthConfiguration(settings: settings)) ?? AuthConfiguration()
+        return GatewaySecurity(configuration: configuration, store: RPCKeyStore(backends: backends),
+                               tokens: JWTAuthority(algorithm: .hs256(secret: secret), issuer: configuration.issuer,
+                                                    audience: configuration.audience))
+    }
+}

@@ -1,0 +1,95 @@
+import AccessKeys
+import Contracts
+import Logging
+import Synchronization
+
+/// The gateway's bounded-time cache of key records, by key id.
+///
+/// A record is trusted for `ttl` (≤ 30 s) and then fetched again, so a key revoked by any means (the CLI, another
+/// gateway) stops working within `ttl`; a revocation through this gateway is applied at once with
+/// ``invalidate(id:)``. When store-svc cannot be reached, a record already held keeps being used until it is
+/// `staleLimit` (55 s) old, then look-ups fail closed (503). Unknown ids are remembered for 5 s only, so a key
+/// created moments ago is found quickly. The cache holds at most `capacity` ids.
+public final class KeyCache: Sendable {
+    struct Entry {
+        var record: APIKeyRecord?
+        var fetchedAt: Int64
+        var lastTouch: Int64
+    }
+
+    let store: any KeyStore
+    let clock: AuthClock
+    let ttl: Int64
+    let negativeTTL: Int64
+    let staleLimit: Int64
+    let capacity: Int
+    let logger: Logger
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// Creates a cache in front of `store`; `ttlSeconds` is capped at 30.
+    public init(store: any KeyStore, clock: AuthClock = .system, ttlSeconds: Int64 = 30, capacity: Int = 10_000,
+                logger: Logger = Logger(label: "gateway.keys")) {
+        self.store = store
+        self.clock = clock
+        self.ttl = min(max(ttlSeconds, 0), 30) * 1_000_000_000
+        self.negativeTTL = min(self.ttl, 5_000_000_000)
+        self.staleLimit = 55_000_000_000
+        self.capacity = capacity
+        self.logger = logger
+    }
+
+    /// The active record of a presented key whose hash matches, else nil (unknown, revoked or wrong secret).
+    public func authenticate(_ key: APIKey, requestID: String?) async throws -> APIKeyRecord? {
+        guard let record = try await record(id: key.id, requestID: requestID), record.isActive,
+              record.prefix == key.prefix, key.matches(storedHash: record.hash) else { return nil }
+        return record
+    }
+
+    /// The record of a key id (revoked or not), from the cache when fresh enough.
+    public func record(id: String, requestID: String?) async throws -> APIKeyRecord? {
+        let now = clock.nanoseconds()
+        let cached = entries.withLock { $0[id] }
+        if let cached {
+            let age = now - cached.fetchedAt
+            if age < (cached.record == nil ? negativeTTL : ttl) { return cached.record }
+        }
+        do {
+            let record = try await store.find(prefix: APIKey.marker + id, requestID: requestID)
+            entries.withLock { entries in
+                if entries.count >= capacity, entries[id] == nil { Self.evict(&entries, now: now, ttl: ttl, capacity: capacity) }
+                entries[id] = Entry(record: record, fetchedAt: now, lastTouch: entries[id]?.lastTouch ?? 0)
+            }
+            return record
+        } catch {
+            if let cached, cached.record != nil, now - cached.fetchedAt < staleLimit {
+                logger.warning("key store unreachable; using the cached key record", metadata: ["key.id": "\(id)"])
+                return cached.record
+            }
+            throw error
+        }
+    }
+
+    /// Forgets a key at once (after a revocation through this gateway).
+    public func invalidate(id: String) {
+        _ = entries.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// Whether a key's `last_used_at` is due an update (at most once a minute per key); marks it done.
+    func touchDue(id: String) -> Bool {
+        let now = clock.nanoseconds()
+        return entries.withLock { entries in
+            guard var entry = entries[id], now - entry.lastTouch >= 60_000_000_000 else { return false }
+            entry.lastTouch = now
+            entries[id] = entry
+            return true
+        }
+    }
+
+    /// Drops expired entries, then the oldest half if still full.
+    static func evict(_ entries: inout [String: Entry], now: Int64, ttl: Int64, capacity: Int) {
+        entries = entries.filter { now - $0.value.fetchedAt < ttl }
+        guard entries.count >= capacity else { return }
+        let sorted = entries.sorted { $0.value.fetchedAt < $1.value.fetchedAt }
+        for (id, _) in sorted.prefix(sorted.count / 2 + 1) { entries.removeValue(forKey: id) }
+    }
+}

@@ -1,0 +1,31 @@
+import Testing
+@testable import Defi
+
+/// The collector's timer: a tick at once, then on a fixed schedule, ending when the task is cancelled.
+@Suite("timer sequence", .timeLimit(.minutes(1)))
+struct TimerSequenceTests {
+    @Test("first tick at once, later ticks one interval apart, the loop ends on cancellation")
+    func ticks() async {
+        let started = ContinuousClock.now
+        var ticks: [ContinuousClock.Instant] = []
+        for await tick in TimerSequence(every: .milliseconds(40)) {
+            ticks.append(tick)
+            if ticks.count == 3 { break }
+        }
+        #expect(ticks.count == 3)
+        #expect(ticks[0] - started < .milliseconds(30))
+        #expect(ticks[1] - ticks[0] == .milliseconds(40) && ticks[2] - ticks[1] == .milliseconds(40))
+
+        let counted = await withTaskGroup(of: Int.self) { group in
+            group.addTask {
+                var count = 0
+                for await _ in TimerSequence(every: .seconds(60), immediately: false) { count += 1 }
+                return count
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+            group.cancelAll()
+            return await group.next() ?? -1
+        }
+        #expect(counted == 0)
+    }
+}

@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TestSupport
+
+/// replay-upstream + store-svc + defi-svc + gateway as real processes, DefiLlama's base URL pointed at the replay,
+/// snapshots going to a real store-svc SQLite file in the stack's directory.
+final class DefiStack: Sendable {
+    let directory: TemporaryDirectory
+    let replay: ServiceProcess
+    let replayPort: Int
+    let store: ServiceProcess
+    let defi: ServiceProcess
+    let gateway: ServiceProcess
+    let port: Int
+    let http: HTTPClient
+
+    /// The hand-written DefiLlama shapes (no capture exists) served at runtime: `/protocol/aave` and `/v2/chains`.
+    static let writtenRoutes = #"""
+    [{"path": "/defillama/protocol/aave", "file": "written/defillama_protocol_aave.json"},
+     {"path": "/defillama/v2/chains", "file": "written/defillama_chains.json"}]
+    """#
+
+    /// Starts the four processes; `environment` adds defi-svc settings (TTL, collector, snapshot interval).
+    init(environment: [String: String] = [:]) async throws {
+        directory = try DefiStack.makeDirectory()
+        replay = try ServiceProcess(executable: BuiltProducts.path("replay-upstream"),
+                                    arguments: ["--host", "127.0.0.1", "--port", "0", "--fixtures", MarketStack.fixtures,
+                                                "--log-level", "warning"],
+                                    environment: [:], logPath: directory.file("replay.log"))
+        let log = directory.file("replay.log")
+        var found: Int?
+        _ = await Eventually.wait(timeout: .seconds(10)) {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on 127.0.0.1:") }) {
+                found = Int(line.dropFirst("listening on 127.0.0.1:".count))
+            }
+            return found != nil
+        }
+        guard let replayPort = found else {
+            await replay.stop()
+            throw MarketStack.StackError(message: "replay-upstream did not start: \(replay.output())")
+        }
+        self.replayPort = replayPort
+        port = try FreePort.next()
+        var env: [String: String] = [
+            "DATA_DIR": directory.file("data"), "SOCKET_DIR": directory.file("data/run"), "PORT": String(port),
+            "LOG_LEVEL": "info", "ACCESS_LOG": "false", "DEFILLAMA_BASE_URL": "http://127.0.0.1:\(replayPort)/defillama",
+            "DEFI_COLLECTOR_ENABLED": "false", "PROVIDER_TIMEOUT": "1", "PROVIDER_RETRY_ATTEMPTS": "1",
+        ]
+        env.merge(environment) { _, new in new }
+        http = HTTPClient(eventLoopGroupProvider: .singleton,
+                          configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(10))))
+        store = try ServiceProcess(executable: BuiltProducts.path("store-svc"), environment: env, logPath: directory.file("store.log"))
+        defi = try ServiceProcess(executable: BuiltProducts.path("defi-svc"), environment: env, logPath: directory.file("defi.log"))
+        gateway = try ServiceProcess(executable: BuiltProducts.path("gateway"), environment: env, logPath: directory.file("gateway.log"))
+        try await control(.POST, "routes", Self.writtenRoutes)
+        let ready = await Eventually.wait(timeout: .seconds(20), interval: .milliseconds(50)) { [self] in
+            guard let response = try? await get("/api/health") else { return false }
+            return response.body.contains("provider:defillama") && response.body.contains("\"store-svc\"")
+        }
+        if !ready {
+            await stop()
+            throw MarketStack.StackError(message: "stack not ready: \(defi.output())\n\(gateway.output())")
+        }
+    }
+
+    /// A fresh directory with `data/run` made.
+    static func makeDirectory() throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory(prefix: "defi")
+        try FileManager.default.createDirectory(atPath: directory.file("data/run"), withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// defi-svc's socket.
+    var defiSocket: String { directory.file("data/run/defi.sock") }
+    /// store-svc's socket.
+    var storeSocket: String { directory.file("data/run/store.sock") }
+
+    /// A gateway GET.
+    func get(_ path: String) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+        try await request("http://127.0.0.1:\(port)\(path)")
+    }
+
+    /// A gateway GET decoded as a JSON object.
+    func json(_ path: String) async throws -> (status: Int, headers: HTTPHeaders, object: [String: Any]) {
+        let response = try await get(path)
+        let object = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any] ?? [:]
+        return (response.status, response.headers, object)
+    }
+
+    /// A control-API call on the replay upstream.
+    @discardableResult
+    func control(_ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> String {
+        try await request("http://127.0.0.1:\(replayPort)/_control/\(path)", method: method, body: body).body
+    }
+
+    /// How many requests the replay upstream saw for `path`.
+    func hits(_ path: String) async throws -> Int {
+        let text = try await control(.GET, "hits")
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        return ((object?["by_path"] as? [String: Any])?[path] as? Int) ?? 0
+    }
+
+    private func request(_ url: String, method: HTTPMethod = .GET, body: String? = nil) async throws
+        -> (status: Int, headers: HTTPHeaders, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let body {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await http.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), response.headers, String(buffer: bytes))
+    }
+
+    /// Stops every process and removes the directory.
+    func stop() async {
+        await gateway.stop(grace: .seconds(5))
+        await defi.stop(grace: .seconds(5))
+        await store.stop(grace: .seconds(5))
+        await replay.stop(grace: .seconds(5))
+        try? await http.shutdown()
+        directory.remove()
+    }
+
+    /// Runs `body` against a fresh stack and always stops it.
+    static func with(_ environment: [String: String] = [:], _ body: (DefiStack) async throws -> Void) async throws {
+        let stack = try await DefiStack(environment: environment)
+        do {
+            try await body(stack)
+        } catch {
+            print("defi-svc log:\n\(stack.defi.output().suffix(4_000))")
+            await stack.stop()
+            throw error
+        }
+        await stack.stop()
+    }
+}

@@ -1,0 +1,34 @@
+/// A 2048-bit RSA private key made for these tests only (never used anywhere else), for the RS256 paths.
+enum TestRSAKey {
+    /// PKCS#8 PEM.
+    static let pem = """
+    -----BEGIN PRIVATE KEY-----
+    MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQDBK98dl3k2Cf+Q
+    XKFbc17pWRN0enIHB4iLbSwHKyO94CQVwujbc9bZqldyQObIx1mGKRY0mCxbgErb
+    apUoHaxg9qBqy5DjuifWZhZxwXjP5c+gCPH3572twe1zsWA+7QFn3owpLWGJYzPI
+    jD13Mk6cLWv20esXFcZ4CSmlyhtY2uUrQZP/CNAdPTwxwiPYFLCe6b3V4oQHKDuY
+    PGF/Wu5nd8wP86yK3mWX3hJNPGNWxY8XEwKXI6EF7mScnCjIk1qsZ9Twb2XINpK8
+    A1vZOYQv4uBRJBLVoQzMpKO+zYyuQ0Ys9KCfwnvove3O4rW6QkUtTWf8w5v6+QZ2
+    9LUjzH0bAgMBAAECggEACq0ICbSjaE8pJqtX55v6tN7NanSR9L1/2GTSOBs0QHww
+    wlshT2+ZgjId3xyjJJmP4xBGP+XhHbV7baD4WV06d6lpuD1D5rIVHY5K00KkEKlc
+    zjVwWgkevImpO+mjrhafK0RrbqMpbtRiukS16O6I1azU+LElUwNLErs+6ADBfimS
+    QcmvPAT/XLn1U7GOpnrXRq/yy6lPzT1U0R8aIsdmrEZgOb93ruCTd/+LmLHGzMld
+    8oLsB5FVrU0K6nqwsfZncLEPOwn9e7W6IY1Kst6Z02zlEJfNYPANH8q9RdHyOS2g
+    LW4DXadk8/NM8dgoeYI+4CN+k1k9RZ5cdUWpnCgmEQKBgQDoqKcKPelK3Sw7/Ns0
+    cvS41y69BDyTRLvgV5+hQPaEOwj4czNw8cWse7sjejTfvweX5f+ssgrLnfwHQHoy
+    5Z/7pqma1tfUawG1l963eO0QyzbQLjooysVhf6xxdy7uYyVB7t4ZYqgLmyVGn5BJ
+    SUrWIUns6L60zI9Hhj9PFArfjwKBgQDUjRF9VfUD7UdHVaJ+TkLCYUzr7Ow7yCON
+    i0FYNl4XpKeeB1tX2GgkXD3R1DRcQVw8LuTKVu94EIlR8ZOHlLOpKHtetG8+aG37
+    3e3G/2BVSDVJkGe5pUL/a4M3wNGlSCjOK0YcHNHhAxUgY7AfJEylTSdV12O17Y41
+    /Wwc2cZDtQKBgGV6UklkUaImsAmGM3JABb+tk6Q7+dPeMfgbH/QsqploSnRbgv9r
+    ZOXjne9OeUtyPfSiDA+eJJlFUk0zcVlL0Kjpu6ZeuQrclYVINYtfAj/F8yWAVDvA
+    nbD2CBgBfQXbVr/YWSVHY7aUOAECzeM5RZv6Lw1XQv8HDiOLSYfLXSa/AoGAYACr
+    kqHdff2RQU4Ti9sLWkKafMFRXhsiu87XH+HGlAVB1CXcgwvy1eF35qtjTvwSjfhc
+    TGwB04gcjg+AJC/tCg2H05nJ2TVP4AA4YrZ8K2jm8KgxwW88mKNV7DvCNVYnYB+5
+    lf8KaQh8ZVnBdf9uQwdbKfGUTtrSbd5eE5XlcDUCgYApR4AYj5BPCXpvJ9mOCPom
+    gfwyTg+mapYCijbhCuWYE6IGMIBKuekqnbzKbLwkoZlqzZRzMzvo8+48ve8y/D2G
+    PqFy1DDC2XTNzD/fD9770zRCHvncP4dpILeoSA6fDw2L7eQgLilkO+BApqBuJoHn
+    Q4HT2tIZKOt6nY952ACw2w==
+    -----END PRIVATE KEY-----
+    """
+}

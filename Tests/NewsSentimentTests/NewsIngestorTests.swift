@@ -1,0 +1,104 @@
+import Contracts
+import CryptoModels
+import Foundation
+import Logging
+import NewsSentiment
+import ProviderKit
+import ReplayUpstream
+import RPC
+import Testing
+import TestSupport
+
+/// The ingestor and the scorer in process: real feeds from the replay upstream, an in-memory store with store-svc's
+/// dedup rule, the tiny fixture model.
+@Suite("News ingestion and scoring", .timeLimit(.minutes(1)))
+struct NewsIngestorTests {
+    let logger = Logger(label: "test")
+
+    func sources(_ base: String, http: ProviderHTTP, hangTimeout: Duration) -> [FeedSource] {
+        let tagger = NewsAssets.tagger()
+        func make(_ name: String, _ path: String, timeout: Duration = .seconds(2)) -> FeedSource {
+            FeedSource(spec: FeedSpec(name: name, url: base + path), tagger: tagger, http: http, timeout: timeout, maxBytes: 5 << 20)
+        }
+        return [make("hang", "/feeds/hang.xml", timeout: hangTimeout), make("CoinDesk", "/rss/coindesk.xml"),
+                make("Cointelegraph", "/rss/cointelegraph.xml"), make("Aggregator", "/feeds/aggregator.xml"),
+                make("garbage", "/feeds/garbage.xml")]
+    }
+
+    @Test("a story in two feeds is stored once; a hanging and a garbage feed delay nobody; the next poll is all 304")
+    func dedupAndIsolation() async throws {
+        try await NewsFixtures.withReplayAndHTTP { server, base, http in
+            let now = Timestamps.nowMillis()
+            try server.store.addRoute(RouteSpec(path: "/feeds/aggregator.xml", body: NewsFixtures.repostFeed(now: now),
+                                                headers: ["content-type": "application/rss+xml"], etag: "auto"))
+            try server.store.addRoute(RouteSpec(path: "/feeds/garbage.xml", file: "feeds/garbage_binary.bin"))
+            _ = try server.store.addFault(FaultSpec(path: "/feeds/hang.xml", fault: .hang))
+            let store = MemoryNewsStore()
+            let feeds = sources(base, http: http, hangTimeout: .seconds(4))
+            let ingestor = NewsIngestor(sources: feeds, store: store, hub: NotificationHub(), scorer: nil,
+                                        interval: .seconds(600), logger: logger)
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                group.addTask { await ingestor.pollAll() }
+                // All 9 distinct stories are stored while the hanging feed is still waiting for its timeout.
+                let stored = await Eventually.wait(timeout: .seconds(3), interval: .milliseconds(20)) { store.items.count == 9 }
+                #expect(stored)
+                #expect(ContinuousClock.now - started < .seconds(4))
+                let total = try await group.next()
+                #expect(total == 9)
+            }
+            let items = store.items
+            #expect(Set(items.map(\.id)).count == 9)
+            #expect(items.filter { $0.url == NewsFixtures.coindeskFirst }.count == 1)
+            #expect(items.filter { $0.url == NewsFixtures.cointelegraphFirst }.count == 1)
+            #expect(items.first { $0.title.hasPrefix("Bitcoin rallies") }?.assets == ["BTC"])
+            #expect(items.first { $0.title.hasPrefix("Bitcoin rallies") }?.summary == "Bitcoin rose 5% & traders cheered.")
+            #expect(items.first { $0.title.hasPrefix("Ethereum developers") }?.assets == ["ETH"])
+            let health = Dictionary(uniqueKeysWithValues: feeds.map { ($0.spec.name, $0.healthCheck()) })
+            #expect(health["hang"]?.status == .degraded)
+            #expect(health["garbage"]?.status == .degraded)
+            #expect(health["CoinDesk"]?.status == .healthy)
+            #expect(health["Aggregator"]?.observed?["items"] == 4)
+
+            // Second poll: conditional GETs answered 304, nothing new, nothing duplicated.
+            _ = try server.store.addFault(FaultSpec(path: "/feeds/hang.xml", fault: .status, status: 503))
+            let again = await ingestor.pollAll()
+            #expect(again == 0)
+            #expect(store.items.count == 9)
+            let statuses = server.store.hits.log.filter { $0.path.hasPrefix("/rss/") || $0.path == "/feeds/aggregator.xml" }.map(\.status)
+            #expect(statuses.filter { $0 == 304 }.count == 3)
+        }
+    }
+
+    @Test("items stored while the model is unavailable are scored by the model once it is loaded; never a stand-in")
+    func scoresWhenModelArrives() async throws {
+        try await NewsFixtures.withReplayAndHTTP { _, base, http in
+            let store = MemoryNewsStore()
+            let source = FeedSource(spec: FeedSpec(name: "CoinDesk", url: base + "/rss/coindesk.xml"), tagger: NewsAssets.tagger(),
+                                    http: http, timeout: .seconds(2), maxBytes: 5 << 20)
+            let missing = SentimentModelRunner(kind: .financial, directory: "/nonexistent/model", threads: 1, logger: logger)
+            let unavailable = NewsScorer(model: missing, store: store, hub: NotificationHub(), interval: .seconds(60), logger: logger)
+            try await TinyModels.running(missing) {
+                #expect(await TinyModels.settled(missing))
+                let ingestor = NewsIngestor(sources: [source], store: store, hub: NotificationHub(), scorer: unavailable,
+                                            interval: .seconds(600), logger: logger)
+                #expect(await ingestor.pollAll() == 4)
+                #expect(await unavailable.scorePending() == 0)
+                #expect(store.items.allSatisfy { $0.sentiment == nil })
+            }
+            let runner = SentimentModelRunner(kind: .financial, directory: TinyModels.bert, threads: 1, logger: logger)
+            let scorer = NewsScorer(model: runner, store: store, hub: NotificationHub(), interval: .seconds(60), batchSize: 3, logger: logger)
+            try await TinyModels.running(runner) {
+                #expect(await TinyModels.settled(runner))
+                #expect(await scorer.scorePending() == 4)  // two batches: 3 + 1
+                let direct = try await runner.analyze(store.items.map { NewsScorer.text(for: $0) })
+                for (item, expected) in zip(store.items, direct.results) {
+                    #expect(item.sentiment?.model == "tiny-bert")
+                    #expect(item.sentiment?.label == expected.label)
+                    #expect(item.sentiment?.probabilities.keys.sorted() == ["negative", "neutral", "positive"])
+                }
+                #expect(await scorer.scorePending() == 0)
+            }
+        }
+    }
+}
