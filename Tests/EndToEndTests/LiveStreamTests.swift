@@ -126,6 +126,14 @@ struct LiveStreamTests {
                 #expect(fresh.type == "snapshot" && fresh.seq == 16 && fresh.object["resync"] as? Bool == true)
                 #expect((fresh.data?["item"] as? [String: Any])?["id"] as? String == "n16")
                 #expect(try #require(await client.message()).type == "ack")
+                let epoch = try #require((fresh.object["epoch"] as? NSNumber)?.int64Value)
+                // Same epoch and nothing missed: just the ack. Another epoch (a restarted gateway): a resync.
+                client.send(["op": "resume", "id": 9, "channel": "news", "seq": 16, "epoch": epoch])
+                let current = try #require(await client.message())
+                #expect(current.type == "ack" && current.id == 9)
+                client.send(["op": "resume", "id": 10, "channel": "news", "seq": 16, "epoch": epoch - 1])
+                let other = try #require(await client.message())
+                #expect(other.type == "snapshot" && other.object["resync"] as? Bool == true && other.seq == 16)
             }
         }
     }

@@ -173,7 +173,8 @@ extension LiveStreams {
             return reply(session, ServerMessages.error(id: request.id, .subscriptionLimit(session.limits.subscriptions)))
         }
         hub.detach(session, from: channel)
-        if !hub.resume(session, on: channel, after: seq), let problem = await attach(channel, session, resync: true) {
+        let sameEpoch = request.epoch.map { $0 == hub.epoch } ?? true
+        if !(sameEpoch && hub.resume(session, on: channel, after: seq)), let problem = await attach(channel, session, resync: true) {
             session.removeSubscriptions([channel])
             return reply(session, ServerMessages.error(id: request.id, problem))
         }
