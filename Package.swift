@@ -252,7 +252,7 @@ let package = Package(
                     path: "Tests/ProviderKitTests", swiftSettings: strict),
         .testTarget(name: "MarketTests", dependencies: ["Market", "ProviderKit", "ProviderWire", "CryptoModels", "Contracts", "RPC", "ServiceKit", "ReplayUpstream", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/MarketTests", swiftSettings: strict),
-        .testTarget(name: "DefiTests", dependencies: ["Defi", "ProviderKit", "ProviderWire", "CryptoModels", "Contracts", "RPC", "ServiceKit",
+        .testTarget(name: "DefiTests", dependencies: ["Defi", "ProviderKit", "ProviderWire", "CryptoModels", "Contracts", "RPC", "ServiceKit", "ReplayUpstream",
                                                       .product(name: "Logging", package: "swift-log")],
                     path: "Tests/DefiTests", swiftSettings: strict),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds"],

@@ -98,14 +98,19 @@ public struct NewsSentimentSummary: Sendable, Hashable, Codable {
     public var computedAt: EpochMillis
     /// True when the 7 d window held more items than were read (the figures then cover the newest ones).
     public var truncated: Bool
+    /// True when the answer came from the service's short-lived summary cache.
+    public var cached: Bool
 
     /// Creates the value.
-    public init(windows: [SentimentWindow], fearGreed: FearGreedEntry?, computedAt: EpochMillis, truncated: Bool) {
+    public init(windows: [SentimentWindow], fearGreed: FearGreedEntry?, computedAt: EpochMillis, truncated: Bool, cached: Bool = false) {
         self.windows = windows
         self.fearGreed = fearGreed
         self.computedAt = computedAt
         self.truncated = truncated
+        self.cached = cached
     }
 
-    enum CodingKeys: String, CodingKey { case windows, fearGreed = "fear_greed", computedAt = "computed_at", truncated }
+    enum CodingKeys: String, CodingKey {
+        case windows, fearGreed = "fear_greed", computedAt = "computed_at", truncated, cached
+    }
 }

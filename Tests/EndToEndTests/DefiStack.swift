@@ -22,6 +22,9 @@ final class DefiStack: Sendable {
      {"path": "/defillama/v2/chains", "file": "written/defillama_chains.json"}]
     """#
 
+    /// The admin key every gateway request of these tests carries (`X-API-Key`).
+    static let adminKey = "defi-e2e-admin-key-0123456789-abcdefgh"
+
     /// Starts the four processes; `environment` adds defi-svc settings (TTL, collector, snapshot interval).
     init(environment: [String: String] = [:]) async throws {
         directory = try DefiStack.makeDirectory()
@@ -47,7 +50,9 @@ final class DefiStack: Sendable {
         var env: [String: String] = [
             "DATA_DIR": directory.file("data"), "SOCKET_DIR": directory.file("data/run"), "PORT": String(port),
             "LOG_LEVEL": "info", "ACCESS_LOG": "false", "DEFILLAMA_BASE_URL": "http://127.0.0.1:\(replayPort)/defillama",
-            "DEFI_COLLECTOR_ENABLED": "false", "PROVIDER_TIMEOUT": "1", "PROVIDER_RETRY_ATTEMPTS": "1",
+            "DEFI_COLLECTOR_ENABLED": "false", "PROVIDER_TIMEOUT": "3", "PROVIDER_RETRY_ATTEMPTS": "1",
+            // The history route needs the history:read scope: store-svc keeps the keys, ADMIN_API_KEY is bootstrapped.
+            "ADMIN_API_KEY": Self.adminKey,
         ]
         env.merge(environment) { _, new in new }
         http = HTTPClient(eventLoopGroupProvider: .singleton,
@@ -57,8 +62,10 @@ final class DefiStack: Sendable {
         gateway = try ServiceProcess(executable: BuiltProducts.path("gateway"), environment: env, logPath: directory.file("gateway.log"))
         try await control(.POST, "routes", Self.writtenRoutes)
         let ready = await Eventually.wait(timeout: .seconds(20), interval: .milliseconds(50)) { [self] in
-            guard let response = try? await get("/api/health") else { return false }
-            return response.body.contains("provider:defillama") && response.body.contains("\"store-svc\"")
+            guard let response = try? await get("/api/health"),
+                  response.body.contains("provider:defillama") && response.body.contains("\"store-svc\"") else { return false }
+            // The admin key is bootstrapped into store-svc after start: wait until it authenticates.
+            return (try? await get("/openapi.json"))?.status == 200
         }
         if !ready {
             await stop()
@@ -78,9 +85,9 @@ final class DefiStack: Sendable {
     /// store-svc's socket.
     var storeSocket: String { directory.file("data/run/store.sock") }
 
-    /// A gateway GET.
+    /// A gateway GET, authenticated with the admin key.
     func get(_ path: String) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
-        try await request("http://127.0.0.1:\(port)\(path)")
+        try await request("http://127.0.0.1:\(port)\(path)", headers: [("X-API-Key", Self.adminKey)])
     }
 
     /// A gateway GET decoded as a JSON object.
@@ -103,10 +110,11 @@ final class DefiStack: Sendable {
         return ((object?["by_path"] as? [String: Any])?[path] as? Int) ?? 0
     }
 
-    private func request(_ url: String, method: HTTPMethod = .GET, body: String? = nil) async throws
+    private func request(_ url: String, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: String? = nil) async throws
         -> (status: Int, headers: HTTPHeaders, body: String) {
         var request = HTTPClientRequest(url: url)
         request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))

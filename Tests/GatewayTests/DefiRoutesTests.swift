@@ -120,6 +120,30 @@ struct DefiRoutesTests {
         }
     }
 
+    @Test("store-svc unreachable: the chart is DefiLlama's alone, saying the store was not available")
+    func storeDown() async throws {
+        let calls = RPCCallLog()
+        let directory = try TemporaryDirectory(prefix: "defi-gw")
+        defer { directory.remove() }
+        try await RPCTestServer.with(router: Self.defiRouter(calls: calls, failing: false)) { _, defi, _ in
+            let backends = try Backends(settings: Settings(environment: ["DEFI_RPC_ADDRESS": "\(defi)",
+                                                                         "STORE_RPC_ADDRESS": directory.file("absent.sock")]))
+            defer { backends.close() }
+            let router = Router(context: GatewayContext.self)
+            router.add(middleware: EdgeMiddleware(logger: Logger(label: "test"), accessLog: false))
+            DefiRoutes(backends: backends, now: { now }).addRoutes(to: router)
+            try await Application(router: router).test(.router) { client in
+                try await client.execute(uri: "/api/defi/tvl-chart?days=3", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let data = Self.json(response.body)["data"] as? [String: Any] ?? [:]
+                    #expect(data["store_available"] as? Bool == false)
+                    #expect((data["points"] as? [[String: Any]])?.map { $0["source"] as? String } == ["defillama", "defillama"])
+                    #expect((Self.json(response.body)["meta"] as? [String: Any])?["source"] as? String == "defillama")
+                }
+            }
+        }
+    }
+
     @Test("malformed parameters are refused before any RPC", arguments: [
         "/api/defi?limit=0", "/api/defi?limit=-1", "/api/defi?limit=1e3", "/api/defi?chain=a%2Fb",
         "/api/defi?include=staking,bribes", "/api/defi/chains?limit=0", "/api/defi/tvl-chart?days=abc",

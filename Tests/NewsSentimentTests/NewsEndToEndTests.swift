@@ -17,7 +17,7 @@ struct NewsEndToEndTests {
         let stack = try await NewsStack(environment: { r in [
             "NEWS_FEEDS": "CoinDesk=\(r)/rss/coindesk.xml,Cointelegraph=\(r)/rss/cointelegraph.xml,Aggregator=\(r)/feeds/aggregator.xml,"
                 + "garbage=\(r)/feeds/garbage.xml,big=\(r)/feeds/big.xml,hang=\(r)/feeds/hang.xml",
-            "NEWS_POLL_INTERVAL": "1", "NEWS_FEED_TIMEOUT": "6", "NEWS_SCORE_INTERVAL": "0.3",
+            "NEWS_POLL_INTERVAL": "1", "NEWS_FEED_TIMEOUT": "6", "NEWS_FEED_HEALTH_STRICT": "true", "NEWS_SCORE_INTERVAL": "0.3",
             "ALTERNATIVE_ME_BASE_URL": "\(r)/alternative_me", "FEAR_GREED_BACKFILL_DAYS": "2", "FEAR_GREED_POLL_INTERVAL": "2",
             "SENTIMENT_MODEL_DIR": "/nonexistent/financial", "CRYPTO_SENTIMENT_MODEL_DIR": "/nonexistent/crypto",
         ] }, prepare: { control in

@@ -38,7 +38,7 @@ final class NewsStack: Sendable {
             }
             return found != nil
         }
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(15))))
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15))))
         guard let replayPort = found else {
             await replay.stop()
             try? await http.shutdown()
@@ -49,7 +49,9 @@ final class NewsStack: Sendable {
         try await prepare(Control(http: http, base: base))
         port = try FreePort.next()
         var env = ["DATA_DIR": directory.file("data"), "SOCKET_DIR": directory.file("run"), "PORT": String(port),
-                   "LOG_LEVEL": "info", "ACCESS_LOG": "false", "SENTIMENT_THREADS": "1", "RPC_CALL_TIMEOUT": "10"]
+                   "LOG_LEVEL": "info", "ACCESS_LOG": "false", "SENTIMENT_THREADS": "1", "RPC_CALL_TIMEOUT": "10",
+                   // The test polls the routes anonymously and often; the tier limits are tested elsewhere.
+                   "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "unlimited", "RATE_LIMIT_ANONYMOUS_PER_DAY": "unlimited"]
         env.merge(extra(base)) { _, new in new }
         environment = env
         try FileManager.default.createDirectory(atPath: directory.file("run"), withIntermediateDirectories: true)

@@ -84,7 +84,8 @@ enum NewsFixtures {
 
     /// Runs `body` with the replay upstream and a provider HTTP client (shut down afterwards).
     static func withReplayAndHTTP(_ body: (ReplayServer, String, ProviderHTTP) async throws -> Void) async throws {
-        let http = ProviderHTTP(configuration: .init(requestTimeout: .seconds(3), maxBodyBytes: 5 << 20))
+        // Generous timeouts: `make test` runs every suite at once on a small machine; the hang tests set their own.
+        let http = ProviderHTTP(configuration: .init(connectTimeout: .seconds(5), requestTimeout: .seconds(10), maxBodyBytes: 5 << 20))
         do {
             try await withReplay { server, base in try await body(server, base, http) }
         } catch {

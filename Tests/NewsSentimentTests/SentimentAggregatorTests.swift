@@ -1,6 +1,7 @@
 import Contracts
 import CryptoModels
 import NewsSentiment
+import RPC
 import Testing
 
 /// `news.sentiment.summary`'s arithmetic on hand-made scored items with known probabilities.
@@ -60,6 +61,23 @@ struct SentimentAggregatorTests {
         let summary = try await SentimentAggregator(store: MemoryNewsStore()).summary(now: Self.now)
         #expect(summary.windows.allSatisfy { $0.overall == SentimentTally(count: 0, mean: nil, labels: [:]) && $0.assets.isEmpty })
         #expect(summary.fearGreed == nil)
+    }
+
+    @Test("news.sentiment.summary: cached for a few seconds (and says so); max_assets outside 1…100 is invalid-parameter")
+    func handler() async throws {
+        let handler = SentimentSummaryHandler(aggregator: SentimentAggregator(store: MemoryNewsStore()), ttl: .seconds(30))
+        let first = try await handler.summary(.init(maxAssets: 3))
+        let second = try await handler.summary(.init(maxAssets: 3))
+        #expect(first.cached == false)
+        #expect(second.cached == true)
+        #expect(second.computedAt == first.computedAt)
+        do {
+            _ = try await handler.summary(.init(maxAssets: 0))
+            Issue.record("expected invalid-parameter")
+        } catch let error as RPCError {
+            #expect(error.data?.type == "invalid-parameter")
+            #expect(error.data?.status == 400)
+        }
     }
 
     @Test("NEWS_FEEDS: named entries, bare URLs named after the site, invalid entries skipped")

@@ -50,6 +50,7 @@ struct DefiCollector: Service {
         self.status = status
     }
 
+    /// Refreshes on every tick until graceful shutdown.
     func run() async throws {
         await cancelWhenGracefulShutdown {
             for await _ in TimerSequence(every: engine.settings.snapshotEvery) {
@@ -58,13 +59,13 @@ struct DefiCollector: Service {
         }
     }
 
-    /// One refresh: fetch, record, publish. A failure is logged and kept for health; stale data is not recorded.
+    /// One refresh: fetch, record, publish. A failure is logged and kept for health; data not freshly fetched is not recorded.
     func refresh() async {
         status.withLock { $0.runs += 1 }
         do throws(RPCError) {
             let (protocols, meta, _) = try await engine.allProtocols(force: true)
-            guard !meta.stale else {
-                status.withLock { $0.lastError = "DefiLlama failed; serving data \(Int(meta.ageS)) s old" }
+            guard !meta.stale, !meta.cached else {
+                status.withLock { $0.lastError = "DefiLlama refresh failed; answers use data \(Int(meta.ageS)) s old" }
                 logger.notice("defi refresh failed; no snapshot", metadata: ["provider": "\(meta.source)"])
                 return
             }

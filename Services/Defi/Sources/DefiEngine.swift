@@ -55,7 +55,8 @@ final class DefiEngine: Sendable {
         let ttl = settings.ttl
         let failures: [ProviderFailure]
         do {
-            failures = try await flight.run(key) {
+            // One flight group serves every cache: the cache's identity keeps a slug from colliding with a chain name.
+            failures = try await flight.run("\(ObjectIdentifier(cache).hashValue)|\(key)") {
                 do throws(ProviderFailure) {
                     let fetched = try await fetch()
                     cache.store(key, fetched.value, source: name, asOf: fetched.asOf, ttl: ttl)
@@ -70,6 +71,10 @@ final class DefiEngine: Sendable {
         if failures.isEmpty, let entry = cache.fresh(key) ?? cache.lastKnown(key, maxAge: .seconds(1)) {
             let cached = entry.fetchedAt < started
             return (entry.value, meta(entry, stale: false, cached: cached), max(0, entry.remaining(now: clock.monotonic())))
+        }
+        if let entry = cache.fresh(key) {
+            // A forced refresh failed while the cached value is still within its TTL: that value is not stale.
+            return (entry.value, meta(entry, stale: false, cached: true), entry.remaining(now: clock.monotonic()))
         }
         if let entry = cache.lastKnown(key, maxAge: settings.maxStale) {
             logger.warning("serving stale data", metadata: ["provider": "\(name)", "what": "\(what)",

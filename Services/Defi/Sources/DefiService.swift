@@ -55,6 +55,7 @@ public enum DefiService {
 struct HTTPClientShutdown: Service {
     let http: ProviderHTTP
 
+    /// Waits for graceful shutdown, then closes the client.
     func run() async throws {
         try? await gracefulShutdown()
         await http.shutdown()

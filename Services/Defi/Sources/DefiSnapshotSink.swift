@@ -13,6 +13,7 @@ protocol DefiSnapshotSink: Sendable {
 struct StoreSnapshotSink: DefiSnapshotSink {
     let writer: BufferedStoreWriter
 
+    /// Queues one `store.defi.insert` of the snapshot.
     func record(protocols: [DefiProtocol], ts: EpochMillis) async {
         guard !protocols.isEmpty else { return }
         // The store keeps its own columns; the per-chain extra split is only needed live.
@@ -27,5 +28,6 @@ struct StoreSnapshotSink: DefiSnapshotSink {
 
 /// A sink that keeps nothing (`DEFI_HISTORY=off`).
 struct NoSnapshotSink: DefiSnapshotSink {
+    /// Drops the snapshot.
     func record(protocols: [DefiProtocol], ts: EpochMillis) async {}
 }

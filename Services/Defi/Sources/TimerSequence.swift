@@ -15,6 +15,7 @@ struct TimerSequence: AsyncSequence, Sendable {
         self.immediately = immediately
     }
 
+    /// An iterator whose first deadline is now (or one interval from now).
     func makeAsyncIterator() -> Iterator {
         let now = ContinuousClock.now
         return Iterator(interval: interval, next: immediately ? now : now + interval)
@@ -25,6 +26,7 @@ struct TimerSequence: AsyncSequence, Sendable {
         let interval: Duration
         var next: ContinuousClock.Instant
 
+        /// Sleeps until the next deadline and returns it; nil once the task is cancelled.
         mutating func next() async -> ContinuousClock.Instant? {
             do {
                 try await Task.sleep(until: next, clock: .continuous)

@@ -123,5 +123,6 @@ struct DefiRoutes: RouteArea {
         return kinds
     }
 
+    /// The DeFi routes' part of `/openapi.json`.
     var openAPI: OpenAPIFragment { DefiOpenAPI.fragment }
 }

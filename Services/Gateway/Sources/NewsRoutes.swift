@@ -63,7 +63,8 @@ struct NewsRoutes: RouteArea {
             windows: summary.windows,
             fearGreed: summary.fearGreed.map { FearGreedBody($0, stale: fetched - $0.ts > Self.fearGreedStaleAfter) },
             truncated: summary.truncated)
-        let meta = DataMeta(source: "news-sentiment-svc", asOf: summary.computedAt, fetchedAt: fetched)
+        let meta = DataMeta(source: "news-sentiment-svc", asOf: summary.computedAt, fetchedAt: fetched,
+                            ageS: Double(max(0, fetched - summary.computedAt)) / 1_000, stale: false, cached: summary.cached)
         return try JSONBody.response(DataEnvelope(data: body, meta: meta))
     }
 

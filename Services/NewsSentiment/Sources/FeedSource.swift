@@ -45,6 +45,7 @@ public final class FeedSource: Sendable {
     private let timeout: Duration
     private let maxBytes: Int
     private let breaker: CircuitBreaker
+    private let failingStatus: HealthStatus
     private let state = Mutex(FeedState())
 
     /// Health-relevant state of the feed.
@@ -61,9 +62,14 @@ public final class FeedSource: Sendable {
     }
 
     /// Creates the source.
+    /// - Parameter failingStatus: the health status of the feed while it fails (`NEWS_FEED_HEALTH_STRICT`): `healthy`
+    ///   by default, like market-svc's providers, so an offline deployment does not look broken (the detail and
+    ///   `observed.state` still say `failing`); `degraded` when strict.
     public init(spec: FeedSpec, kind: FeedKind = .syndication, tagger: AssetTagger, http: ProviderHTTP, timeout: Duration,
-                maxBytes: Int, breakerThreshold: Int = 3, breakerCoolDown: Duration = .seconds(1_800)) {
+                maxBytes: Int, failingStatus: HealthStatus = .healthy, breakerThreshold: Int = 3,
+                breakerCoolDown: Duration = .seconds(1_800)) {
         self.spec = spec
+        self.failingStatus = failingStatus
         self.kind = kind
         self.tagger = tagger
         self.http = http
@@ -126,6 +132,12 @@ public final class FeedSource: Sendable {
             do {
                 let feed = try FeedParser(options: .init(maxBytes: maxBytes)).parse(bytes: bytes)
                 return feed.newsItems(source: spec.name, tagger: tagger, fallbackPublishedAt: Timestamps.nowMillis())
+                    .filter { $0.url.hasPrefix("https://") || $0.url.hasPrefix("http://") }  // the store keeps web links only
+                    .map { item in
+                        var item = item
+                        item.guid = item.guid.map { Self.scopedGUID($0, feed: spec.name) }
+                        return item
+                    }
             } catch {
                 throw ProviderFailure(provider: "feed:\(spec.name)", kind: .malformed, message: error.description, status: status)
             }
@@ -157,7 +169,8 @@ public final class FeedSource: Sendable {
         }
     }
 
-    /// `feed:<name>`: healthy after a good fetch (or before the first one), degraded with the reason while failing.
+    /// `feed:<name>`: healthy after a good fetch (or before the first one); while failing, `observed.state` is
+    /// `failing`, the detail says why, and the status is the configured failing status.
     public func healthCheck() -> ComponentCheck {
         let s = state.withLock { $0 }
         var observed: [String: JSON] = [
@@ -171,11 +184,19 @@ public final class FeedSource: Sendable {
         if s.consecutiveFailures > 0 {
             observed["state"] = "failing"
             let circuit = breaker.state == .closed ? "" : String(format: " (circuit open; next trial in %.0f s)", breaker.secondsUntilTrial)
-            return ComponentCheck(name: "feed:\(spec.name)", status: .degraded,
+            return ComponentCheck(name: "feed:\(spec.name)", status: failingStatus,
                                   detail: "failing: \(s.lastError ?? "unknown error")\(circuit)", observed: observed)
         }
         observed["state"] = s.lastSuccess == nil ? "pending" : "ok"
         return ComponentCheck(name: "feed:\(spec.name)", status: .healthy, detail: nil, observed: observed)
+    }
+
+    /// A guid as stored: URLs and long opaque ids (UUIDs, tag URIs) as given, so the same story re-published with its
+    /// guid by another feed is recognised; short ones (`12345`, post numbers) prefixed with the feed name, because
+    /// two feeds' post numbers collide and the store would otherwise take different stories for one.
+    static func scopedGUID(_ guid: String, feed: String) -> String {
+        if guid.contains("://") || guid.hasPrefix("tag:") || guid.hasPrefix("urn:") || guid.count >= 16 { return guid }
+        return "\(feed):\(guid)"
     }
 
     /// The URL without its query (which may carry a token) for logs and health.

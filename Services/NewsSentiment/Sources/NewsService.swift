@@ -23,12 +23,15 @@ public enum NewsService {
             connectTimeout: setup.settings.seconds("provider.connect.timeout", default: 2),
             requestTimeout: settings.feedTimeout, maxBodyBytes: settings.feedMaxBytes))
         let tagger = NewsAssets.tagger(extra: setup.settings.string("news.assets", default: ""))
+        let failing: HealthStatus = settings.feedHealthStrict ? .degraded : .healthy
         var sources = settings.feeds.map {
-            FeedSource(spec: $0, tagger: tagger, http: http, timeout: settings.feedTimeout, maxBytes: settings.feedMaxBytes)
+            FeedSource(spec: $0, tagger: tagger, http: http, timeout: settings.feedTimeout, maxBytes: settings.feedMaxBytes,
+                       failingStatus: failing)
         }
         if let key = settings.cryptoPanicKey {
             sources.append(FeedSource(spec: CryptoPanic.spec(baseURL: settings.cryptoPanicBaseURL, key: key), kind: .cryptoPanic,
-                                      tagger: tagger, http: http, timeout: settings.feedTimeout, maxBytes: settings.feedMaxBytes))
+                                      tagger: tagger, http: http, timeout: settings.feedTimeout, maxBytes: settings.feedMaxBytes,
+                                      failingStatus: failing))
         } else {
             setup.health.register("feed:\(CryptoPanic.sourceName)") {
                 ComponentCheck(name: "feed:\(CryptoPanic.sourceName)", status: .healthy, detail: "skipped: CRYPTOPANIC_API_KEY is not set")
@@ -54,7 +57,9 @@ public enum NewsService {
 
         let endpoint = ProviderEndpoint(configuration: FearGreedCollector.endpointConfiguration(
             settings, timeout: setup.settings.seconds("provider.timeout", default: 5)), http: http, logger: setup.logger)
-        setup.health.register("provider:alternative.me") { endpoint.healthCheck(openStatus: .degraded) }
+        // As in market-svc: an open breaker is reported, but degrades the service only with PROVIDER_HEALTH_STRICT=true.
+        let openStatus: HealthStatus = setup.settings.string("provider.health.strict", default: "false") == "true" ? .degraded : .healthy
+        setup.health.register("provider:alternative.me") { endpoint.healthCheck(openStatus: openStatus) }
         setup.services.append(FearGreedCollector(endpoint: endpoint, store: store, interval: settings.fearGreedInterval,
                                                  backfillDays: settings.fearGreedBackfillDays, logger: setup.logger))
         setup.services.append(NewsHTTPShutdown(http: http, client: storeClient))

@@ -34,6 +34,9 @@ public struct NewsSettings: Sendable {
     public var feedTimeout: Duration
     /// Largest feed body read [`NEWS_FEED_MAX_BYTES`, 5 MiB]; reading stops beyond it.
     public var feedMaxBytes: Int
+    /// Whether a failing feed makes the service `degraded` [`NEWS_FEED_HEALTH_STRICT`, false: it is reported `healthy`
+    /// with `observed.state = failing` and the reason, as market-svc reports an open provider breaker].
+    public var feedHealthStrict: Bool
     /// Whether the collectors run at all [`NEWS_COLLECTOR_ENABLED`, true].
     public var collectorEnabled: Bool
     /// CryptoPanic API key [`CRYPTOPANIC_API_KEY`]; never logged. Without it CryptoPanic is not polled.
@@ -55,6 +58,7 @@ public struct NewsSettings: Sendable {
         pollInterval = max(.seconds(1), settings.seconds("news.poll.interval", default: 600))
         feedTimeout = settings.seconds("news.feed.timeout", default: 15)
         feedMaxBytes = max(1_024, settings.int("news.feed.max.bytes", default: 5 << 20))
+        feedHealthStrict = settings.string("news.feed.health.strict", default: "false") == "true"
         collectorEnabled = settings.string("news.collector.enabled", default: "true") != "false"
         cryptoPanicKey = settings.secret("cryptopanic.api.key")
         cryptoPanicBaseURL = settings.string("cryptopanic.base.url", default: "https://cryptopanic.com/api/developer/v2")

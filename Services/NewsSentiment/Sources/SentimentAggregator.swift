@@ -115,7 +115,11 @@ public final class SentimentSummaryHandler: Sendable {
                                    detail: "max_assets must be 1…100, got \(maxAssets)", extensions: ["parameter": "max_assets"])
         }
         let now = ContinuousClock.now
-        if let (at, cached) = cache.withLock({ $0[maxAssets] }), now - at < ttl { return cached }
+        if let (at, cached) = cache.withLock({ $0[maxAssets] }), now - at < ttl {
+            var answer = cached
+            answer.cached = true
+            return answer
+        }
         let fresh = try await aggregator.summary(now: Timestamps.nowMillis(), maxAssets: maxAssets)
         cache.withLock { $0[maxAssets] = (now, fresh) }
         return fresh
