@@ -280,7 +280,8 @@ let package = Package(
                                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOHTTP1", package: "swift-nio"),
-                                                         .product(name: "WSClient", package: "swift-websocket")],
+                                                         .product(name: "WSClient", package: "swift-websocket"),
+                                                         .product(name: "HTTPTypes", package: "swift-http-types")],
                     path: "Tests/EndToEndTests", swiftSettings: strict),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import NIOCore
 import NIOWebSocket
@@ -91,8 +92,9 @@ final class LiveClient: Sendable {
     }
 
     /// Connects to `url`, runs `body`, then closes.
-    static func with<T: Sendable>(_ url: String, paused: Bool = false,
+    static func with<T: Sendable>(_ url: String, paused: Bool = false, headers: [String: String] = [:],
                                   _ body: @Sendable (LiveClient) async throws -> T) async throws -> T {
+        let fields = HTTPFields(headers.map { HTTPField(name: HTTPField.Name($0.key)!, value: $0.value) })
         let (outStream, outContinuation) = AsyncStream.makeStream(of: String.self)
         let client = LiveClient(outgoing: outContinuation, paused: paused)
         return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -101,7 +103,7 @@ final class LiveClient: Sendable {
                 logger.logLevel = .warning
                 do {
                     let frame = try await WebSocketClient.connect(
-                        url: url, configuration: .init(maxFrameSize: 1 << 22), logger: logger
+                        url: url, configuration: .init(maxFrameSize: 1 << 22, additionalHeaders: fields), logger: logger
                     ) { inbound, outbound, _ in
                         try await withThrowingTaskGroup(of: Void.self) { tasks in
                             tasks.addTask {

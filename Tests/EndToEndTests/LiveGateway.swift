@@ -79,12 +79,17 @@ final class LiveGateway: Sendable {
     /// A WebSocket handshake written on a plain socket (HTTP clients rewrite `Connection`), read until the server
     /// closes: the status and body of a refused upgrade, or 101 for an accepted one.
     func handshake(_ path: String) async throws -> (status: Int, body: String) {
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        let text = try RawSocket.exchange(port: port, request: request, timeout: 5)
+        let text = try RawSocket.exchange(port: port, request: Self.handshakeRequest(path, port: port), timeout: 5)
         let status = Int(text.split(separator: " ", maxSplits: 2).dropFirst().first ?? "") ?? 0
         let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
         return (status, body)
+    }
+
+    /// The raw WebSocket handshake request.
+    static func handshakeRequest(_ path: String, port: Int) -> String {
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        return request
     }
 
     /// Issues a ticket.
@@ -147,6 +152,12 @@ struct LiveGatewayError: Error, CustomStringConvertible {
 enum RawSocket {
     /// Connects to 127.0.0.1:`port`, writes `request`, reads until the peer closes, a 101 head arrives, or `timeout` s.
     static func exchange(port: Int, request: String, timeout: Int) throws -> String {
+        String(decoding: try transcript(port: port, request: request, timeout: timeout, stopAtSwitch: true).bytes, as: UTF8.self)
+    }
+
+    /// Like ``exchange(port:request:timeout:)`` but returns raw bytes, optionally reading past a 101 (never answering
+    /// anything, e.g. pings), and whether the peer closed the connection (rather than the read timing out).
+    static func transcript(port: Int, request: String, timeout: Int, stopAtSwitch: Bool) throws -> (bytes: [UInt8], closedByPeer: Bool) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LiveGatewayError(message: "socket failed") }
         defer { close(fd) }
@@ -166,11 +177,13 @@ enum RawSocket {
         var buffer = [UInt8](repeating: 0, count: 4_096)
         while true {
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }
+            if count == 0 { return (received, true) }
+            if count < 0 { return (received, false) }
             received += buffer[0..<count]
-            let text = String(decoding: received, as: UTF8.self)
-            if text.hasPrefix("HTTP/1.1 101"), text.contains("\r\n\r\n") { break }
+            if stopAtSwitch {
+                let text = String(decoding: received, as: UTF8.self)
+                if text.hasPrefix("HTTP/1.1 101"), text.contains("\r\n\r\n") { return (received, false) }
+            }
         }
-        return String(decoding: received, as: UTF8.self)
     }
 }

@@ -126,6 +126,14 @@ struct LiveStreamTests {
                 #expect(fresh.type == "snapshot" && fresh.seq == 16 && fresh.object["resync"] as? Bool == true)
                 #expect((fresh.data?["item"] as? [String: Any])?["id"] as? String == "n16")
                 #expect(try #require(await client.message()).type == "ack")
+                let epoch = try #require((fresh.object["epoch"] as? NSNumber)?.int64Value)
+                // Same epoch and nothing missed: just the ack. Another epoch (a restarted gateway): a resync.
+                client.send(["op": "resume", "id": 9, "channel": "news", "seq": 16, "epoch": epoch])
+                let current = try #require(await client.message())
+                #expect(current.type == "ack" && current.id == 9)
+                client.send(["op": "resume", "id": 10, "channel": "news", "seq": 16, "epoch": epoch - 1])
+                let other = try #require(await client.message())
+                #expect(other.type == "snapshot" && other.object["resync"] as? Bool == true && other.seq == 16)
             }
         }
     }
@@ -135,6 +143,26 @@ struct LiveStreamTests {
         try? await LiveClient.with(gateway.url) { client in
             client.send(["op": "subscribe", "id": 1, "channels": [channel]])
             return await client.message()?.seq
+        }
+    }
+
+    @Test("a connection that never answers WebSocket pings is dropped")
+    func deadConnection() async throws {
+        try await LiveGateway.with(["WS_PING_INTERVAL": "0.3", "WS_HEARTBEAT_INTERVAL": "60"]) { gateway in
+            let started = ContinuousClock.now
+            let port = gateway.port
+            let transcript = try await Task.detached {
+                try RawSocket.transcript(port: port, request: LiveGateway.handshakeRequest("/ws", port: port), timeout: 5, stopAtSwitch: false)
+            }.value
+            let elapsed = ContinuousClock.now - started
+            let text = String(decoding: transcript.bytes, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 101"))
+            let head = Array("\r\n\r\n".utf8)
+            let bodyStart = (0...max(0, transcript.bytes.count - 4)).first { Array(transcript.bytes[$0..<min($0 + 4, transcript.bytes.count)]) == head }
+            let frames = transcript.bytes.dropFirst((bodyStart ?? 0) + 4)
+            #expect(frames.first == 0x89, "the first frame is not a ping: \(Array(frames.prefix(4)))")
+            #expect(transcript.closedByPeer, "the server did not drop the connection")
+            #expect(elapsed < .seconds(3), "dropped after \(elapsed)")
         }
     }
 

@@ -179,7 +179,9 @@ struct WSBench: AsyncParsableCommand {
         for (key, value) in ["PORT": String(port), "DATA_DIR": directory, "SOCKET_DIR": directory, "LOG_LEVEL": "warning",
                              "ACCESS_LOG": "false", "MARKET_RPC_ADDRESS": address.description,
                              "NEWS_SENTIMENT_RPC_ADDRESS": address.description, "DEFI_RPC_ADDRESS": address.description,
-                             "WS_MAX_CONNECTIONS_ANONYMOUS": String(clients + 10)] {
+                             "WS_MAX_CONNECTIONS_ANONYMOUS": String(clients + 10),
+                             // 1,000 handshakes from one address would otherwise hit the anonymous REST rate limit.
+                             "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "unlimited", "RATE_LIMIT_ANONYMOUS_PER_DAY": "unlimited"] {
             environment[key] = value
         }
         process.environment = environment

@@ -34,6 +34,9 @@ final class ChannelHub: Sendable {
     private let down = Mutex<[LiveUpstream: String]>([:])
     /// Updates kept per channel.
     let ringSize: Int
+    /// Identifies this process's `seq` numbering (its start in epoch ms), sent on snapshots: a `resume` naming
+    /// another epoch (a restarted gateway) gets a fresh snapshot instead of unrelated updates with matching numbers.
+    let epoch = ServerMessages.now()
     private let updates = Counter(label: "ws_updates_published_total")
     private let deliveries = Counter(label: "ws_messages_queued_total")
 
@@ -74,7 +77,7 @@ final class ChannelHub: Sendable {
             }
             session.enqueue(OutboundMessage(bytes: ServerMessages.stream("snapshot", channel: channel, seq: entry.seq,
                                                                          ts: ServerMessages.now(), data: data,
-                                                                         resync: resync ? true : nil),
+                                                                         resync: resync ? true : nil, epoch: epoch),
                                             conflationKey: nil, seq: nil))
             entry.subscribers[session.id] = session
             entries[channel] = entry

@@ -1,4 +1,5 @@
 import DequeModule
+import NIOCore
 import Synchronization
 
 /// One WebSocket connection's state: its bounded outbound queue (with conflation of price updates), its
@@ -6,6 +7,11 @@ import Synchronization
 ///
 /// The hub enqueues without ever waiting: a client that reads too slowly only grows its own queue, and when the
 /// queue passes its limit the session asks to be closed with ``LiveCloseCode/slowConsumer``.
+///
+/// Fast path: when nothing is queued or being written and the socket is writable, a message is handed straight to
+/// the connection's event loop (one hop instead of waking a writer task that hops through the WebSocket actor),
+/// which keeps fan-out to many clients short; otherwise it is queued for the writer task, which honours the
+/// socket's backpressure. Either way messages keep their order.
 final class ClientSession: Sendable {
     /// A close the session asked for.
     struct CloseRequest: Sendable, Equatable {
@@ -17,6 +23,7 @@ final class ClientSession: Sendable {
 
     private struct State {
         var queue: Deque<OutboundMessage> = []
+        var writerBusy = false
         var close: CloseRequest?
         var subscriptions: Set<LiveChannel> = []
         var lastSent: ContinuousClock.Instant
@@ -33,6 +40,8 @@ final class ClientSession: Sendable {
     let limits: LiveTierLimits
     /// Largest queue before the client is closed as too slow.
     let queueLimit: Int
+    /// The socket, for the direct write path (nil: always queue).
+    private let channel: (any Channel)?
     private let state: Mutex<State>
     private let wakeContinuation: AsyncStream<Void>.Continuation
     private let closeContinuation: AsyncStream<Void>.Continuation
@@ -44,7 +53,8 @@ final class ClientSession: Sendable {
     private static let nextID = Atomic<UInt64>(1)
 
     /// Creates a session.
-    init(identity: Identity, limits: LiveTierLimits, queueLimit: Int) {
+    init(identity: Identity, limits: LiveTierLimits, queueLimit: Int, channel: (any Channel)? = nil) {
+        self.channel = channel
         id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         self.identity = identity
         self.limits = limits
@@ -60,6 +70,12 @@ final class ClientSession: Sendable {
     func enqueue(_ message: OutboundMessage) {
         let outcome: (wake: Bool, closed: Bool) = state.withLock { state in
             guard state.close == nil else { return (false, false) }
+            if let channel, state.queue.isEmpty, !state.writerBusy, channel.isWritable {
+                // Under the lock, so concurrent producers' messages reach the event loop in queue order.
+                channel.writeAndFlush(message.frame, promise: nil)
+                state.lastSent = .now
+                return (false, false)
+            }
             if let key = message.conflationKey, let index = state.queue.firstIndex(where: { $0.conflationKey == key }) {
                 state.queue.remove(at: index)
             }
@@ -76,10 +92,15 @@ final class ClientSession: Sendable {
         if outcome.closed { closeContinuation.yield() }
     }
 
-    /// Takes every queued message (for the writer).
+    /// Takes every queued message (for the writer), marking the writer busy until a drain finds nothing, so the
+    /// direct path cannot overtake messages still being written.
     func drain() -> [OutboundMessage] {
         state.withLock { state in
-            guard !state.queue.isEmpty else { return [] }
+            guard !state.queue.isEmpty else {
+                state.writerBusy = false
+                return []
+            }
+            state.writerBusy = true
             let batch = Array(state.queue)
             state.queue.removeAll(keepingCapacity: true)
             state.lastSent = .now

@@ -13,7 +13,8 @@ enum LiveOpenAPI {
 
         Client messages (JSON text, at most WS_MAX_MESSAGE_BYTES = 4096 bytes): \
         `{"op":"subscribe","id":1,"channels":["prices:BTC"]}`, `{"op":"unsubscribe","id":2,"channels":[…]}`, \
-        `{"op":"list","id":3}`, `{"op":"ping","id":4}`, `{"op":"resume","id":5,"channel":"prices:BTC","seq":41}`.
+        `{"op":"list","id":3}`, `{"op":"ping","id":4}`, `{"op":"resume","id":5,"channel":"prices:BTC","seq":41,"epoch":…}` \
+        (`epoch` optional: the value from the channel's snapshot; another epoch means the gateway restarted → resync).
 
         Server messages carry `type`: `ack` (`id`, `op`, `channels`), `snapshot` and `update` (`channel`, `seq`, `ts`, \
         `data`; a snapshot's `seq` is the channel's current one, every later update has a higher one; `resync: true` \
@@ -65,6 +66,7 @@ enum LiveOpenAPI {
                     "channels": ["type": "array", "items": ["type": "string"], "maxItems": 100],
                     "channel": ["type": "string"],
                     "seq": ["type": "integer", "minimum": 0],
+                    "epoch": ["type": "integer", "description": "resume: the epoch of the snapshot the seq belongs to"],
                 ],
             ],
             "LiveServerMessage": [
@@ -76,6 +78,7 @@ enum LiveOpenAPI {
                     "channel": ["type": "string"], "seq": ["type": "integer"], "ts": ["type": "integer", "description": "epoch ms"],
                     "data": ["description": "The channel's payload (null in a snapshot when nothing is known yet)"],
                     "resync": ["type": "boolean"],
+                    "epoch": ["type": "integer", "description": "snapshot: identifies the gateway process's seq numbering"],
                     "status": ["type": "string", "enum": ["upstream-unavailable", "live"]],
                     "service": ["type": "string"], "detail": ["type": "string"],
                     "problem": Doc.ref("Problem"),

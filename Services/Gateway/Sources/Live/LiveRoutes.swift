@@ -90,6 +90,7 @@ public struct LiveRoutes: RouteArea {
         var data: Ticket
     }
 
+    /// Registers `POST /api/ws/ticket` and `GET /ws` (the upgrade gate; a plain GET answers 426).
     public func addRoutes(to router: Router<GatewayContext>) {
         router.post("/api/ws/ticket") { _, context in
             guard let ticket = streams.tickets.issue(for: context.identity) else {
@@ -122,6 +123,7 @@ public struct LiveRoutes: RouteArea {
         }
     }
 
+    /// The routes and the protocol in `/openapi.json`.
     public var openAPI: OpenAPIFragment { LiveOpenAPI.fragment }
 
     static func problem(_ rejection: LiveRejection) -> Problem {

@@ -36,21 +36,30 @@ struct LiveServerChannel: ServerChildChannel, HTTPChannelHandler {
 
     /// The negotiated value.
     struct Value: ServerChildChannelValue {
+        /// The negotiation's outcome.
         let outcome: EventLoopFuture<Outcome>
+        /// The connection.
         let channel: any Channel
     }
 
     /// Frame-level settings of the WebSocket.
     struct Configuration: Sendable {
+        /// Largest frame either way.
         var maxFrameSize: Int
+        /// WebSocket ping period (a missed pong closes the connection).
         var ping: Duration
+        /// How long to wait for the client's close frame.
         var closeTimeout: Duration
     }
 
+    /// The application's HTTP responder (the router), for plain requests.
     let responder: HTTPChannelHandler.Responder
+    /// Frame-level settings.
     let configuration: Configuration
+    /// Decides upgrade requests (see ``LiveStreams/decider(_:)``).
     let decide: @Sendable (HTTPRequest, any Channel, Logger) async -> LiveUpgradeDecision
 
+    /// Installs the HTTP/1.1 pipeline with the WebSocket upgrader.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             // Per-connection hand-over from `shouldUpgrade` to the pipeline switch (or to the HTTP fallback).
@@ -108,6 +117,7 @@ struct LiveServerChannel: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
+    /// Serves the connection as HTTP, as a refused upgrade (the problem response, then close), or as a WebSocket.
     func handle(value: Value, logger: Logger) async {
         do {
             switch try await value.outcome.get() {

@@ -11,7 +11,8 @@ import WSCore
 extension LiveStreams {
     func serve(_ admission: LiveAdmission, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                channel: any Channel) async {
-        let session = ClientSession(identity: admission.identity, limits: admission.limits, queueLimit: settings.queueLimit)
+        let session = ClientSession(identity: admission.identity, limits: admission.limits, queueLimit: settings.queueLimit,
+                                    channel: settings.directWrites ? channel : nil)
         Counter(label: "ws_connections_opened_total").increment()
         defer {
             hub.detachAll(session)
@@ -48,8 +49,12 @@ extension LiveStreams {
     /// Writes queued messages in order until the connection fails or the session is closing.
     private func writeLoop(_ session: ClientSession, _ outbound: WebSocketOutboundWriter) async {
         for await _ in session.wakes {
-            for message in session.drain() {
-                do { try await outbound.write(.custom(message.frame)) } catch { return }
+            while true {
+                let batch = session.drain()
+                if batch.isEmpty { break }
+                for message in batch {
+                    do { try await outbound.write(.custom(message.frame)) } catch { return }
+                }
             }
             if session.closeRequest != nil { return }
         }
@@ -168,7 +173,8 @@ extension LiveStreams {
             return reply(session, ServerMessages.error(id: request.id, .subscriptionLimit(session.limits.subscriptions)))
         }
         hub.detach(session, from: channel)
-        if !hub.resume(session, on: channel, after: seq), let problem = await attach(channel, session, resync: true) {
+        let sameEpoch = request.epoch.map { $0 == hub.epoch } ?? true
+        if !(sameEpoch && hub.resume(session, on: channel, after: seq)), let problem = await attach(channel, session, resync: true) {
             session.removeSubscriptions([channel])
             return reply(session, ServerMessages.error(id: request.id, problem))
         }

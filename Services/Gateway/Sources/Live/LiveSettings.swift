@@ -38,6 +38,8 @@ public struct LiveSettings: Sendable {
     /// Largest WebSocket frame in either direction; longer server messages are fragmented, longer client frames
     /// close the connection (1009).
     public var maxFrameSize: Int { 1 << 16 }
+    /// Whether a message for an idle, writable connection goes straight to its event loop [`WS_DIRECT_WRITES`, true].
+    public var directWrites: Bool
     /// Limits by tier.
     public var tiers: [Tier: LiveTierLimits]
 
@@ -52,6 +54,7 @@ public struct LiveSettings: Sendable {
         ticketTTL = settings.seconds("ws.ticket.ttl", default: 30)
         closeGrace = settings.seconds("ws.close.grace", default: 2)
         healthEvery = settings.seconds("ws.health.interval", default: 5)
+        directWrites = settings.string("ws.direct.writes", default: "true") != "false"
         watchlist = settings.string("market.watchlist", default: "BTC,ETH,SOL,BNB,XRP,ADA,DOGE,AVAX,DOT,LINK")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty }
         vs = settings.string("market.watch.vs", default: "usd").lowercased()

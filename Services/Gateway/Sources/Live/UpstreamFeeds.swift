@@ -41,7 +41,9 @@ public enum LiveUpstream: String, Sendable, Hashable, CaseIterable {
 
 /// `data` of a price update: one quote and the provenance of the poll that fetched it.
 struct PriceUpdate: Codable, Sendable {
+    /// The quote.
     var quote: Quote
+    /// Provenance of the poll.
     var meta: DataMeta
 }
 
@@ -69,6 +71,7 @@ struct LiveFeeds: Service {
     let probeTimeout: Duration
     let logger: Logger
 
+    /// Follows every topic and probes health until graceful shutdown.
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in

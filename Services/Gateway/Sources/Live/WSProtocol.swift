@@ -43,6 +43,8 @@ struct ClientMessage: Decodable, Sendable {
     var channel: String?
     /// Last `seq` the client saw, for `resume`.
     var seq: UInt64?
+    /// The `epoch` of the snapshot that `seq` belongs to, for `resume` (optional; a different one forces a resync).
+    var epoch: Int64?
 }
 
 /// A problem object carried by `error` messages (the same members as problem+json bodies).
@@ -117,6 +119,7 @@ enum ServerMessages {
         var ts: Int64
         var data: D?
         var resync: Bool?
+        var epoch: Int64?
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(type, forKey: .type)
@@ -125,8 +128,9 @@ enum ServerMessages {
             try container.encode(ts, forKey: .ts)
             try container.encode(data, forKey: .data)  // explicit null when there is no data yet
             try container.encodeIfPresent(resync, forKey: .resync)
+            try container.encodeIfPresent(epoch, forKey: .epoch)
         }
-        enum CodingKeys: String, CodingKey { case type, channel, seq, ts, data, resync }
+        enum CodingKeys: String, CodingKey { case type, channel, seq, ts, data, resync, epoch }
     }
 
     private struct Reply: Encodable {
@@ -147,10 +151,10 @@ enum ServerMessages {
         return ByteBuffer(bytes: data)
     }
 
-    /// `{"type":"update"|"snapshot","channel","seq","ts","data"[,"resync":true]}`.
+    /// `{"type":"update"|"snapshot","channel","seq","ts","data"[,"resync":true][,"epoch"]}`.
     static func stream(_ type: String, channel: LiveChannel, seq: UInt64, ts: Int64, data: (some Encodable)?,
-                       resync: Bool? = nil) -> ByteBuffer {
-        bytes(Stream(type: type, channel: channel.description, seq: seq, ts: ts, data: data, resync: resync))
+                       resync: Bool? = nil, epoch: Int64? = nil) -> ByteBuffer {
+        bytes(Stream(type: type, channel: channel.description, seq: seq, ts: ts, data: data, resync: resync, epoch: epoch))
     }
 
     /// `{"type":"ack","id","op","channels"}`.
