@@ -140,11 +140,39 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     /// The raw (still percent-encoded) value of a query parameter.
+    /// Scans bytes, not characters: it runs on every limited request.
     static func parameter(_ name: String, in query: String) -> Substring? {
-        for pair in query.split(separator: "&") where pair.hasPrefix(name + "=") {
-            return pair.dropFirst(name.utf8.count + 1)
+        let utf8 = query.utf8
+        let nameBytes = name.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: 0x26) ?? utf8.endIndex // &
+            let pair = utf8[start..<end]
+            if pair.starts(with: nameBytes) {
+                let equals = utf8.index(start, offsetBy: nameBytes.count)
+                if equals < end, utf8[equals] == 0x3D { // =
+                    return Substring(utf8[utf8.index(after: equals)..<end])
+                }
+            }
+            guard end < utf8.endIndex else { break }
+            start = utf8.index(after: end)
         }
         return nil
+    }
+
+    /// The number of comma-separated items with something other than spaces or `+` in them.
+    static func itemCount(_ list: Substring) -> Int {
+        var count = 0
+        var filled = false
+        for byte in list.utf8 {
+            if byte == 0x2C { // ,
+                if filled { count += 1 }
+                filled = false
+            } else if byte != 0x20 && byte != 0x2B { // space, +
+                filled = true
+            }
+        }
+        return filled ? count + 1 : count
     }
 
     /// An unreachable key store is a 503 naming store-svc (fail closed).
@@ -181,10 +209,12 @@ struct AuthMiddleware: RouterMiddleware {
         guard let maxSymbols = security.configuration.limits(for: identity.tier).maxSymbols,
               let query = request.uri.query, query.utf8.count > 8,
               let list = Self.parameter("symbols", in: query) else { return }
-        let decoded = list.contains("%") ? String(list).removingPercentEncoding : String(list)
-        let count = decoded.map { text in
-            text.split(separator: ",").filter { item in item.contains { $0 != " " && $0 != "+" } }.count
-        } ?? maxSymbols + 1
+        let count: Int
+        if list.utf8.contains(0x25) { // %: rare, decode properly
+            count = String(list).removingPercentEncoding.map { Self.itemCount(Substring($0)) } ?? maxSymbols + 1
+        } else {
+            count = Self.itemCount(list)
+        }
         guard count <= maxSymbols else {
             throw Problem(type: "tier-limit", title: "Request too large for the tier", status: .contentTooLarge,
                           detail: "the \(identity.tier.rawValue) tier allows at most \(maxSymbols) symbols per call; this asks for \(count)",
