@@ -10,22 +10,7 @@ struct LiveSystemTests {
         let directory = try TemporaryDirectory(prefix: "livesys")
         defer { directory.remove() }
         let log = directory.file("replay.log")
-        let replay = try ServiceProcess(executable: BuiltProducts.path("replay-upstream"),
-                                        arguments: ["--host", "127.0.0.1", "--port", "0", "--fixtures", MarketStack.fixtures,
-                                                    "--log-level", "warning"],
-                                        environment: [:], logPath: log)
-        var found: Int?
-        _ = await Eventually.wait(timeout: .seconds(10)) {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on 127.0.0.1:") }) {
-                found = Int(line.dropFirst("listening on 127.0.0.1:".count))
-            }
-            return found != nil
-        }
-        guard let port = found else {
-            await replay.stop()
-            throw LiveGatewayError(message: "replay-upstream did not start: \(replay.output())")
-        }
+        let (replay, port) = try await ReplayUpstreamProcess.start(fixtures: MarketStack.fixtures, logPath: log)
         let r = "http://127.0.0.1:\(port)"
         let environment = [
             "COINGECKO_BASE_URL": "\(r)/coingecko/api/v3", "BINANCE_BASE_URL": "\(r)/binance", "KRAKEN_BASE_URL": "\(r)/kraken",

@@ -20,23 +20,8 @@ final class MarketStack: Sendable {
     /// Starts the three processes; `environment` adds market-svc settings (short TTLs, breaker settings).
     init(environment: [String: String] = [:]) async throws {
         directory = try TemporaryDirectory(prefix: "mkt")
-        replay = try ServiceProcess(executable: BuiltProducts.path("replay-upstream"),
-                                    arguments: ["--host", "127.0.0.1", "--port", "0", "--fixtures", Self.fixtures,
-                                                "--log-level", "warning"],
-                                    environment: [:], logPath: directory.file("replay.log"))
-        let log = directory.file("replay.log")
-        var found: Int?
-        _ = await Eventually.wait(timeout: .seconds(10)) {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on 127.0.0.1:") }) {
-                found = Int(line.dropFirst("listening on 127.0.0.1:".count))
-            }
-            return found != nil
-        }
-        guard let replayPort = found else {
-            await replay.stop()
-            throw StackError(message: "replay-upstream did not start: \(replay.output())")
-        }
+        let (replay, replayPort) = try await ReplayUpstreamProcess.start(fixtures: Self.fixtures, logPath: directory.file("replay.log"))
+        self.replay = replay
         self.replayPort = replayPort
         port = try FreePort.next()
         let r = "http://127.0.0.1:\(replayPort)"
@@ -98,15 +83,7 @@ final class MarketStack: Sendable {
 
     private func request(_ url: String, method: HTTPMethod = .GET, body: String? = nil) async throws
         -> (status: Int, headers: HTTPHeaders, body: String) {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if let body {
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await http.execute(request, timeout: .seconds(10))
-        let bytes = try await response.body.collect(upTo: 16 << 20)
-        return (Int(response.status.code), response.headers, String(buffer: bytes))
+        try await http.fetch(url, method: method, jsonBody: body)
     }
 
     /// Stops every process and removes the directory.

@@ -27,23 +27,16 @@ final class NewsStack: Sendable {
     init(environment extra: @Sendable (String) -> [String: String], prepare: (NewsStack.Control) async throws -> Void) async throws {
         directory = try TemporaryDirectory(prefix: "news")
         let log = directory.file("replay.log")
-        replay = try ServiceProcess(executable: BuiltProducts.path("replay-upstream"),
-                                    arguments: ["--host", "127.0.0.1", "--port", "0", "--fixtures", Self.fixtures, "--log-level", "warning"],
-                                    environment: [:], logPath: log)
-        var found: Int?
-        _ = await Eventually.wait(timeout: .seconds(10)) {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on 127.0.0.1:") }) {
-                found = Int(line.dropFirst("listening on 127.0.0.1:".count))
-            }
-            return found != nil
-        }
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15))))
-        guard let replayPort = found else {
-            await replay.stop()
+        let started: (process: ServiceProcess, port: Int)
+        do {
+            started = try await ReplayUpstreamProcess.start(fixtures: Self.fixtures, logPath: log)
+        } catch {
             try? await http.shutdown()
-            throw StackError(description: "replay-upstream did not start: \(replay.output())")
+            throw error
         }
+        replay = started.process
+        let replayPort = started.port
         self.replayPort = replayPort
         let base = "http://127.0.0.1:\(replayPort)"
         try await prepare(Control(http: http, base: base))
