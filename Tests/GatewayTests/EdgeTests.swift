@@ -46,6 +46,21 @@ struct EdgeTests {
         }
     }
 
+    @Test("a configured ADMIN_API_KEY not yet stored keeps the gateway degraded; stored, it is healthy")
+    func adminKeyPending() async throws {
+        let status = AdminKeyStatus()
+        let controller = HealthController(probe: ScriptedProbe(), services: ServiceName.backends, timeout: .seconds(1),
+                                          adminKey: status)
+        let pending = controller.selfReport()
+        #expect(pending.status == .degraded)
+        #expect(pending.checks?.first { $0.name == "admin-key" }?.status == .degraded)
+        status.finish()
+        let done = controller.selfReport()
+        #expect(done.status == .healthy)
+        #expect(done.checks?.first { $0.name == "admin-key" }?.detail == "ADMIN_API_KEY bootstrapped")
+        #expect(HealthController(probe: ScriptedProbe(), services: [], timeout: .seconds(1)).selfReport().status == .healthy)
+    }
+
     @Test("every backend unreachable → 503 unhealthy; all healthy → healthy")
     func overall() {
         #expect(HealthController.overall([.healthy, .healthy]) == .healthy)

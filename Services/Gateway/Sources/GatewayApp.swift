@@ -55,7 +55,7 @@ public enum GatewayApp {
             router.add(middleware: AuthMiddleware(security: security, edge: edge))
         }
         HealthController(probe: dependencies.health, services: ServiceName.backends,
-                         timeout: settings.seconds("health.probe.timeout", default: 0.8))
+                         timeout: settings.seconds("health.probe.timeout", default: 0.8), adminKey: security.adminKeyStatus)
             .addRoutes(to: router)
         // With GATEWAY_AUTH=off (benchmark baseline) nothing could protect key administration: it is not served.
         let securityAreas: [any RouteArea] = security.configuration.enabled

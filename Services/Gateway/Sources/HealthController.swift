@@ -74,6 +74,8 @@ struct HealthController: Sendable {
     let probe: any HealthProbe
     let services: [ServiceName]
     let timeout: Duration
+    /// The `ADMIN_API_KEY` bootstrap, when one is configured: the gateway is degraded until the key exists.
+    var adminKey: AdminKeyStatus? = nil
 
     func addRoutes(to router: Router<GatewayContext>) {
         router.get("/health") { _, _ in
@@ -101,11 +103,19 @@ struct HealthController: Sendable {
                                      headers: [.cacheControl: "no-store"])
     }
 
-    /// The gateway's own entry: it is answering, so it is healthy.
+    /// The gateway's own entry: it is answering, so it is healthy — degraded while a configured `ADMIN_API_KEY`
+    /// is not yet stored (requests with it would get 401 until then).
     func selfReport() -> ServiceHealth {
-        ServiceHealth(name: ServiceName.gateway.executable, status: .healthy, latencyMs: 0, version: ProductVersion.current,
-                      uptimeS: ProcessInfo.processInfo.systemUptime - Self.startedAt, pid: getpid(),
-                      checks: [ProcessCheck.check()])
+        var checks = [ProcessCheck.check()]
+        var status = HealthStatus.healthy
+        if let adminKey {
+            let done = adminKey.isDone
+            if !done { status = .degraded }
+            checks.append(ComponentCheck(name: "admin-key", status: done ? .healthy : .degraded,
+                                         detail: done ? "ADMIN_API_KEY bootstrapped" : "waiting for store-svc to store ADMIN_API_KEY"))
+        }
+        return ServiceHealth(name: ServiceName.gateway.executable, status: status, latencyMs: 0, version: ProductVersion.current,
+                             uptimeS: ProcessInfo.processInfo.systemUptime - Self.startedAt, pid: getpid(), checks: checks)
     }
 
     /// Process start, in the `systemUptime` clock.

@@ -3,6 +3,22 @@ import Contracts
 import CryptoModels
 import Logging
 import ServiceLifecycle
+import Synchronization
+
+/// Whether the `ADMIN_API_KEY` bootstrap has finished; the gateway reports itself degraded in `/api/health`
+/// until it has, so "healthy" also means "the configured admin key works".
+public final class AdminKeyStatus: Sendable {
+    private let done = Atomic<Bool>(false)
+
+    /// Creates a pending status.
+    public init() {}
+
+    /// Whether the key exists (or was found revoked or taken, which retrying cannot change).
+    public var isDone: Bool { done.load(ordering: .acquiring) }
+
+    /// Marks the bootstrap finished.
+    func finish() { done.store(true, ordering: .releasing) }
+}
 
 /// Ensures the key given in `ADMIN_API_KEY` exists as an active admin key (stored hashed), retrying until
 /// store-svc answers. A key with that value that was revoked stays revoked (revocation is deliberate).
@@ -11,13 +27,16 @@ public struct AdminKeyBootstrap: Service {
     let store: any KeyStore
     /// Forgotten for the key once it is created, so an early "unknown key" answer is not remembered.
     let cache: KeyCache?
+    /// Set once the key exists.
+    let status: AdminKeyStatus?
     let logger: Logger
 
     /// Creates the bootstrap for a configured key value.
-    public init(key: APIKey, store: any KeyStore, cache: KeyCache? = nil, logger: Logger) {
+    public init(key: APIKey, store: any KeyStore, cache: KeyCache? = nil, status: AdminKeyStatus? = nil, logger: Logger) {
         self.key = key
         self.store = store
         self.cache = cache
+        self.status = status
         self.logger = logger
     }
 
@@ -43,19 +62,22 @@ public struct AdminKeyBootstrap: Service {
         return true
     }
 
-    /// Tries until it succeeds or the service shuts down (backoff up to 5 s), then idles until shutdown (a service
+    /// Tries until it succeeds or the service shuts down (backoff up to 1 s), then idles until shutdown (a service
     /// returning early would stop the group).
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             var delay: Duration = .milliseconds(100)
             while !Task.isCancelled {
                 do {
-                    if try await ensure() { return }
+                    if try await ensure() {
+                        status?.finish()
+                        return
+                    }
                 } catch {
                     logger.debug("admin key bootstrap waiting for store-svc", metadata: ["error": "\(type(of: error))"])
                 }
                 try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
+                delay = min(delay * 2, .seconds(1))
             }
         }
         try? await gracefulShutdown()

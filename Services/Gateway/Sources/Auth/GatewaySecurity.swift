@@ -24,6 +24,8 @@ public struct GatewaySecurity: Sendable {
     public let clock: AuthClock
     /// Each limited tier's `RateLimit-Policy` header value, built once.
     let policyHeaders: [Tier: String]
+    /// The `ADMIN_API_KEY` bootstrap's progress, when a key is configured (reported in `/api/health`).
+    public internal(set) var adminKeyStatus: AdminKeyStatus?
     /// Long-running parts to run in the process's service group (audit writer and recorder, admin bootstrap).
     public internal(set) var services: [any Service]
 
@@ -73,7 +75,9 @@ public struct GatewaySecurity: Sendable {
             if settings.isProduction, value.utf8.count < APIKey.minimumBootstrapLength {
                 throw ConfigurationError(message: "ADMIN_API_KEY must be at least \(APIKey.minimumBootstrapLength) characters in production")
             }
-            security.services.append(AdminKeyBootstrap(key: key, store: store, cache: security.keys, logger: logger))
+            let status = AdminKeyStatus()
+            security.adminKeyStatus = status
+            security.services.append(AdminKeyBootstrap(key: key, store: store, cache: security.keys, status: status, logger: logger))
         }
         return security
     }
