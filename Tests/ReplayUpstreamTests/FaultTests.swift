@@ -98,10 +98,11 @@ import Testing
             let clock = ContinuousClock()
             let start = clock.now
             await #expect(throws: (any Error).self) {
-                _ = try await probe.get("/kraken/0/public/Ticker?pair=XBTUSDT", timeout: .seconds(20))
+                _ = try await probe.get("/kraken/0/public/Ticker?pair=XBTUSDT", timeout: .seconds(60))
             }
-            // The error is the closed connection, not the 20 s read timeout.
-            #expect(clock.now - start < .seconds(5))
+            // The error is the closed connection, not the 60 s read timeout (15 s: the first seconds of a full
+            // two-core test run are a storm of process start-ups).
+            #expect(clock.now - start < .seconds(15))
             // The fault was used once: the next request is answered from the capture.
             let next = try await probe.get("/kraken/0/public/Ticker?pair=XBTUSDT")
             #expect(next.status == 200)
