@@ -72,7 +72,7 @@ final class DefiStack: Sendable {
 
     /// A gateway GET, authenticated with the admin key.
     func get(_ path: String) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
-        try await request("http://127.0.0.1:\(port)\(path)", headers: [("X-API-Key", Self.adminKey)])
+        try await http.fetch("http://127.0.0.1:\(port)\(path)", headers: [("X-API-Key", Self.adminKey)])
     }
 
     /// A gateway GET decoded as a JSON object.
@@ -85,19 +85,12 @@ final class DefiStack: Sendable {
     /// A control-API call on the replay upstream.
     @discardableResult
     func control(_ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> String {
-        try await request("http://127.0.0.1:\(replayPort)/_control/\(path)", method: method, body: body).body
+        try await ReplayControl(http: http, port: replayPort).call(method, path, body)
     }
 
     /// How many requests the replay upstream saw for `path`.
     func hits(_ path: String) async throws -> Int {
-        let text = try await control(.GET, "hits")
-        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-        return ((object?["by_path"] as? [String: Any])?[path] as? Int) ?? 0
-    }
-
-    private func request(_ url: String, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: String? = nil) async throws
-        -> (status: Int, headers: HTTPHeaders, body: String) {
-        try await http.fetch(url, method: method, headers: headers, jsonBody: body)
+        try await ReplayControl(http: http, port: replayPort).hits(path)
     }
 
     /// Stops every process and removes the directory.

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -17,5 +18,24 @@ extension HTTPClient {
         let response = try await execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), response.headers, String(buffer: bytes))
+    }
+}
+
+/// The control API of a running replay upstream (routes, faults, hit counts), shared by the end-to-end stacks.
+struct ReplayControl: Sendable {
+    let http: HTTPClient
+    let port: Int
+
+    /// A call on `/_control/<path>`; the answer's body.
+    @discardableResult
+    func call(_ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> String {
+        try await http.fetch("http://127.0.0.1:\(port)/_control/\(path)", method: method, jsonBody: body).body
+    }
+
+    /// How many requests the replay upstream saw for `path`.
+    func hits(_ path: String) async throws -> Int {
+        let text = try await call(.GET, "hits")
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        return ((object?["by_path"] as? [String: Any])?[path] as? Int) ?? 0
     }
 }

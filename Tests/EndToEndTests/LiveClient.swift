@@ -143,16 +143,16 @@ final class LiveClient: Sendable {
 }
 
 /// A received server message, parsed.
-struct LiveMessage: @unchecked Sendable, CustomStringConvertible {
-    // @unchecked: `object` is an immutable JSON tree from JSONSerialization (NSDictionary/NSArray/NSString/NSNumber),
-    // never mutated after parsing.
+struct LiveMessage: Sendable, CustomStringConvertible {
+    /// The message as received; the only stored state, so the type is plainly `Sendable`.
     let text: String
-    let object: [String: Any]
 
     init(_ text: String) {
         self.text = text
-        object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
+
+    /// The parsed JSON object (parsed on each use: test messages are small).
+    var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
 
     var type: String? { object["type"] as? String }
     var channel: String? { object["channel"] as? String }

@@ -55,7 +55,7 @@ final class MarketStack: Sendable {
 
     /// A gateway GET.
     func get(_ path: String) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
-        try await request("http://127.0.0.1:\(port)\(path)")
+        try await http.fetch("http://127.0.0.1:\(port)\(path)")
     }
 
     /// A gateway GET decoded as a JSON object.
@@ -68,7 +68,7 @@ final class MarketStack: Sendable {
     /// A control-API call on the replay upstream.
     @discardableResult
     func control(_ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> String {
-        try await request("http://127.0.0.1:\(replayPort)/_control/\(path)", method: method, body: body).body
+        try await ReplayControl(http: http, port: replayPort).call(method, path, body)
     }
 
     /// Installs a fault (`{"path": …, "fault": …}`).
@@ -76,14 +76,7 @@ final class MarketStack: Sendable {
 
     /// How many requests the replay upstream saw for `path`.
     func hits(_ path: String) async throws -> Int {
-        let text = try await control(.GET, "hits")
-        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-        return ((object?["by_path"] as? [String: Any])?[path] as? Int) ?? 0
-    }
-
-    private func request(_ url: String, method: HTTPMethod = .GET, body: String? = nil) async throws
-        -> (status: Int, headers: HTTPHeaders, body: String) {
-        try await http.fetch(url, method: method, jsonBody: body)
+        try await ReplayControl(http: http, port: replayPort).hits(path)
     }
 
     /// Stops every process and removes the directory.
