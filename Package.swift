@@ -195,6 +195,7 @@ let package = Package(
                           path: "Services/NewsSentiment/Main", swiftSettings: strict),
         .target(name: "Store", dependencies: ["RPC", "Contracts", "ServiceKit", "CryptoModels",
                                       .product(name: "GRDB", package: "GRDB.swift"),
+                                      .product(name: "GRDBSQLite", package: "GRDB.swift"),
                                       .product(name: "Logging", package: "swift-log")],
                 path: "Services/Store/Sources", swiftSettings: strict),
         .executableTarget(name: "StoreMain", dependencies: ["Store", "ServiceKit"],

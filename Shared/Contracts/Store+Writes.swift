@@ -97,7 +97,11 @@ extension Store {
         public typealias Result = WriteResult
     }
 
-    /// `store.user_requests.record`: the gateway's request audit.
+    /// `store.user_requests.record`: the gateway's request audit, one row per request.
+    ///
+    /// On the wire the batch is compact (see ``UserRequestBatchCodec``): the distinct strings once, then every row as
+    /// seven integers in one text field, `{"strings": ["/api/prices", "GET"], "rows": "1711356300000,-1,0,1,200,850,412;…"}`.
+    /// The older form, `{"requests": [{"ts": …, "key_id": …, …}]}`, is still accepted.
     public enum RecordUserRequests: RPCMethod {
         public static let name = "store.user_requests.record"
         /// The requests.
@@ -106,6 +110,16 @@ extension Store {
             public var requests: [UserRequestRecord]
             /// Creates the parameters.
             public init(requests: [UserRequestRecord]) { self.requests = requests }
+
+            /// Decodes the compact form (or the older array of objects).
+            public init(from decoder: any Decoder) throws {
+                requests = try UserRequestBatchCodec.decode(from: decoder)
+            }
+
+            /// Encodes the compact form.
+            public func encode(to encoder: any Encoder) throws {
+                try UserRequestBatchCodec.encode(requests, to: encoder)
+            }
         }
         public typealias Result = WriteResult
     }

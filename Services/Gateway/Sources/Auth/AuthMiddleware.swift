@@ -80,41 +80,53 @@ struct AuthMiddleware: RouterMiddleware {
             guard let key = APIKey(presented: Self.trimmed(text)) else {
                 throw refuse("the API key is malformed", context: context)
             }
-            let found: APIKeyRecord?
+            let found: KeyCache.Found?
             do {
                 found = try await security.keys.authenticate(key, requestID: context.requestID)
             } catch let error as BackendError {
                 throw Self.unavailable(error)
             }
-            guard let record = found else {
+            guard let found else {
                 throw refuse("the API key is unknown or revoked", context: context)
             }
-            return identity(of: record, scopes: Set(record.scopes))
+            return identity(of: found.record, scopes: found.scopes)
         case (nil, let header?):
-            let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            guard let token = Self.bearerToken(header) else {
                 throw refuse("use Authorization: Bearer <token> (or X-API-Key)", context: context)
             }
-            let claims: TokenClaims
+            let verified: JWTAuthority.Verified
             do {
-                claims = try await security.tokens.verify(Self.trimmed(String(parts[1])))
+                verified = try await security.tokens.verifiedToken(token)
             } catch {
                 throw refuse(error.reason, context: context, tokenError: true)
             }
-            var found: APIKeyRecord?
-            if AccessKeys.APIKey.isValidID(claims.sub.value) {
+            let subject = verified.claims.sub.value
+            var found: KeyCache.Found?
+            if AccessKeys.APIKey.isValidID(subject) {
                 do {
-                    found = try await security.keys.record(id: claims.sub.value, requestID: context.requestID)
+                    found = try await security.keys.entry(id: subject, requestID: context.requestID)
                 } catch let error as BackendError {
                     throw Self.unavailable(error)
                 }
             }
-            guard let record = found, record.isActive else {
+            guard let found, found.record.isActive else {
                 throw refuse("the token's API key is unknown or revoked", context: context, tokenError: true)
             }
-            let granted = Set(claims.scope.split(separator: " ").map(String.init)).intersection(record.scopes)
-            return identity(of: record, scopes: granted)
+            // The token's scopes, narrowed to what the key still grants (usually all of them: no new set).
+            let granted = verified.scopes.isSubset(of: found.scopes) ? verified.scopes : verified.scopes.intersection(found.scopes)
+            return identity(of: found.record, scopes: granted)
         }
+    }
+
+    /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive, spaces around the token
+    /// ignored), or nil for another scheme or an empty token.
+    static func bearerToken(_ header: String) -> String? {
+        let utf8 = header.utf8
+        guard let start = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return nil }
+        let scheme = utf8[start...].prefix { $0 != 0x20 }
+        guard scheme.count == 6, zip(scheme, "bearer".utf8).allSatisfy({ ($0 | 0x20) == $1 }) else { return nil }
+        let token = trimmed(String(Substring(utf8[scheme.endIndex...])))
+        return token.isEmpty ? nil : token
     }
 
     /// An identity for an active key record.
@@ -238,7 +250,7 @@ struct AuthMiddleware: RouterMiddleware {
     func audit(_ request: Request, context: GatewayContext, response: Response, started: ContinuousClock.Instant) {
         guard let recorder = security.audit else { return }
         let elapsed = ContinuousClock.now - started
-        let now = Timestamps.nowMillis()
+        let now = security.clock.nanoseconds() / 1_000_000
         recorder.record(UserRequestRecord(
             ts: now, keyID: context.identity.keyID, route: context.endpointPath ?? "NotFound", method: request.method.rawValue,
             status: Int(response.status.code),

@@ -1,4 +1,5 @@
 import AccessKeys
+import HTTPTypes
 import Logging
 import ServiceKit
 import ServiceLifecycle
@@ -22,8 +23,8 @@ public struct GatewaySecurity: Sendable {
     public let audit: AuditRecorder?
     /// The clock of limits, tokens and the cache.
     public let clock: AuthClock
-    /// Each limited tier's `RateLimit-Policy` header value, built once.
-    let policyHeaders: [Tier: String]
+    /// Each limited tier's `RateLimit-Policy` header field, built once.
+    let policyHeaders: [Tier: HTTPField]
     /// The `ADMIN_API_KEY` bootstrap's progress, when a key is configured (reported in `/api/health`).
     public internal(set) var adminKeyStatus: AdminKeyStatus?
     /// Long-running parts to run in the process's service group (audit writer and recorder, admin bootstrap).
@@ -43,7 +44,7 @@ public struct GatewaySecurity: Sendable {
         self.clock = clock
         self.services = services
         self.policyHeaders = Dictionary(uniqueKeysWithValues: Tier.allCases.compactMap { tier in
-            RateLimitHeaders.policyValue(configuration.limits(for: tier)).map { (tier, $0) }
+            RateLimitHeaders.policyField(configuration.limits(for: tier)).map { (tier, $0) }
         })
     }
 

@@ -67,7 +67,7 @@ public final class JWTAuthority: Sendable {
     static let maxTokenLength = 4_096
     /// Tokens whose signature and claims verified, with their claims: a repeated token skips the signature check
     /// and JSON decoding (its time claims are checked again on every use). At most `verifiedCapacity` entries.
-    private let verified = Mutex<[String: TokenClaims]>([:])
+    private let verified = Mutex<[String: Verified]>([:])
     let verifiedCapacity = 4_096
 
     /// Creates an authority.
@@ -108,23 +108,47 @@ public final class JWTAuthority: Sendable {
         return (token, claims)
     }
 
+    /// A verified token's claims with what every request using it needs, computed once per token.
+    public struct Verified: Sendable {
+        /// The claims.
+        public let claims: TokenClaims
+        /// The `scope` claim as a set.
+        public let scopes: Set<String>
+        /// `exp`, `nbf` (or `Int64.min`) and `iat` in epoch seconds.
+        let expires: Int64, notBefore: Int64, issuedAt: Int64
+
+        init(_ claims: TokenClaims) {
+            self.claims = claims
+            self.scopes = Set(claims.scope.split(separator: " ").map(String.init))
+            self.expires = Int64(claims.exp.value.timeIntervalSince1970)
+            self.notBefore = claims.nbf.map { Int64($0.value.timeIntervalSince1970) } ?? .min
+            self.issuedAt = Int64(claims.iat.value.timeIntervalSince1970)
+        }
+    }
+
     /// The verified claims of a token, or a ``TokenRejection``.
     nonisolated(nonsending) public func verify(_ token: String) async throws(TokenRejection) -> TokenClaims {
+        try await verifiedToken(token).claims
+    }
+
+    /// The verified claims of a token with its scope set, or a ``TokenRejection``. A token seen before skips the
+    /// signature check and decoding; its time claims are checked again on every use.
+    nonisolated(nonsending) public func verifiedToken(_ token: String) async throws(TokenRejection) -> Verified {
         guard token.utf8.count <= Self.maxTokenLength else { throw TokenRejection(reason: "the token is too long") }
-        if let claims = verified.withLock({ $0[token] }) {
-            try checkTimes(claims)
-            return claims
+        if let cached = verified.withLock({ $0[token] }) {
+            try checkTimes(cached)
+            return cached
         }
-        let claims = try await verifyFully(token)
+        let entry = Verified(try await verifyFully(token))
         verified.withLock { cache in
             if cache.count >= verifiedCapacity {
                 let now = clock.seconds
-                cache = cache.filter { Int64($0.value.exp.value.timeIntervalSince1970) + leeway > now }
+                cache = cache.filter { $0.value.expires + leeway > now }
                 if cache.count >= verifiedCapacity { cache.removeAll(keepingCapacity: true) }
             }
-            cache[token] = claims
+            cache[token] = entry
         }
-        return claims
+        return entry
     }
 
     /// Header, signature and every claim of a token not seen before.
@@ -162,13 +186,16 @@ public final class JWTAuthority: Sendable {
     }
 
     /// `exp`, `nbf` and `iat` against the clock, with the leeway.
-    func checkTimes(_ claims: TokenClaims) throws(TokenRejection) {
+    func checkTimes(_ claims: TokenClaims) throws(TokenRejection) { try checkTimes(Verified(claims)) }
+
+    /// Checks `exp`, `nbf` and `iat` against the clock (with leeway).
+    func checkTimes(_ token: Verified) throws(TokenRejection) {
         let now = clock.seconds
-        guard Int64(claims.exp.value.timeIntervalSince1970) + leeway > now else { throw TokenRejection(reason: "the token has expired") }
-        if let nbf = claims.nbf, Int64(nbf.value.timeIntervalSince1970) - leeway > now {
+        guard token.expires + leeway > now else { throw TokenRejection(reason: "the token has expired") }
+        if token.notBefore != .min, token.notBefore - leeway > now {
             throw TokenRejection(reason: "the token is not valid yet (nbf)")
         }
-        guard Int64(claims.iat.value.timeIntervalSince1970) - leeway <= now else {
+        guard token.issuedAt - leeway <= now else {
             throw TokenRejection(reason: "the token was issued in the future (iat)")
         }
     }

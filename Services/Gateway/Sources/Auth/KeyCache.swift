@@ -15,8 +15,13 @@ public final class KeyCache: Sendable {
         var record: APIKeyRecord?
         /// The record's hash as bytes, decoded once.
         var digest: [UInt8]?
+        /// The record's scopes as a set, built once (every authenticated request needs it).
+        var scopes: Set<String>
         var fetchedAt: Int64
         var lastTouch: Int64
+
+        /// The record with its scope set, when there is a record.
+        var found: Found? { record.map { Found(record: $0, scopes: scopes) } }
     }
 
     let store: any KeyStore
@@ -40,44 +45,59 @@ public final class KeyCache: Sendable {
         self.logger = logger
     }
 
+    /// A key record with its scopes as a set.
+    public struct Found: Sendable {
+        /// The record.
+        public var record: APIKeyRecord
+        /// `record.scopes` as a set.
+        public var scopes: Set<String>
+    }
+
     /// The active record of a presented key whose hash matches, else nil (unknown, revoked or wrong secret).
-    nonisolated(nonsending) public func authenticate(_ key: APIKey, requestID: String?) async throws -> APIKeyRecord? {
+    nonisolated(nonsending) public func authenticate(_ key: APIKey, requestID: String?) async throws -> Found? {
         let now = clock.nanoseconds()
         if let cached = entries.withLock({ $0[key.id] }), now - cached.fetchedAt < (cached.record == nil ? negativeTTL : ttl) {
             guard let record = cached.record, record.isActive, record.prefix == key.prefix,
                   let digest = cached.digest, key.matches(digest: digest) else { return nil }
-            return record
+            return Found(record: record, scopes: cached.scopes)
         }
         return try await fetchAndAuthenticate(key, requestID: requestID)
     }
 
     /// The slow path of ``authenticate(_:requestID:)``: ask the store.
-    nonisolated(nonsending) func fetchAndAuthenticate(_ key: APIKey, requestID: String?) async throws -> APIKeyRecord? {
-        guard let record = try await record(id: key.id, requestID: requestID), record.isActive,
-              record.prefix == key.prefix, key.matches(storedHash: record.hash) else { return nil }
-        return record
+    nonisolated(nonsending) func fetchAndAuthenticate(_ key: APIKey, requestID: String?) async throws -> Found? {
+        guard let found = try await entry(id: key.id, requestID: requestID), found.record.isActive,
+              found.record.prefix == key.prefix, key.matches(storedHash: found.record.hash) else { return nil }
+        return found
     }
 
     /// The record of a key id (revoked or not), from the cache when fresh enough.
     nonisolated(nonsending) public func record(id: String, requestID: String?) async throws -> APIKeyRecord? {
+        try await entry(id: id, requestID: requestID)?.record
+    }
+
+    /// The record of a key id (revoked or not) with its scope set, from the cache when fresh enough.
+    nonisolated(nonsending) public func entry(id: String, requestID: String?) async throws -> Found? {
         let now = clock.nanoseconds()
         let cached = entries.withLock { $0[id] }
         if let cached {
             let age = now - cached.fetchedAt
-            if age < (cached.record == nil ? negativeTTL : ttl) { return cached.record }
+            if age < (cached.record == nil ? negativeTTL : ttl) { return cached.found }
         }
         do {
             let record = try await store.find(prefix: APIKey.marker + id, requestID: requestID)
-            entries.withLock { entries in
+            let entry = entries.withLock { entries in
                 if entries.count >= capacity, entries[id] == nil { Self.evict(&entries, now: now, ttl: ttl, capacity: capacity) }
-                entries[id] = Entry(record: record, digest: record.flatMap { APIKey.digest(storedHash: $0.hash) }, fetchedAt: now,
-                                    lastTouch: entries[id]?.lastTouch ?? 0)
+                let entry = Entry(record: record, digest: record.flatMap { APIKey.digest(storedHash: $0.hash) },
+                                  scopes: Set(record?.scopes ?? []), fetchedAt: now, lastTouch: entries[id]?.lastTouch ?? 0)
+                entries[id] = entry
+                return entry
             }
-            return record
+            return entry.found
         } catch {
             if let cached, cached.record != nil, now - cached.fetchedAt < staleLimit {
                 logger.warning("key store unreachable; using the cached key record", metadata: ["key.id": "\(id)"])
-                return cached.record
+                return cached.found
             }
             throw error
         }

@@ -23,23 +23,59 @@ extension HTTPField.Name {
 /// policy (the one with the fewest requests left); `Retry-After` on refusals.
 enum RateLimitHeaders {
     /// Adds the headers of `decision` to `fields`.
-    /// `precomputedPolicy` is the tier's `RateLimit-Policy` value (constant per tier), built here when nil.
-    static func apply(_ decision: RateDecision, policy precomputedPolicy: String? = nil, to fields: inout HTTPFields) {
-        var state = ""
-        for window in decision.windows {
-            if !state.isEmpty { state += ", " }
-            state += "\"" + window.name + "\";r=" + String(window.remaining) + ";t=" + String(window.resetSeconds)
-        }
-        let policy = precomputedPolicy ?? policyValue(decision.windows.map { ($0.name, $0.quota, $0.windowSeconds) })
+    /// `precomputedPolicy` is the tier's `RateLimit-Policy` field (constant per tier), built here when nil.
+    /// Runs on every limited request: values are written as bytes, with no string interpolation or arrays.
+    static func apply(_ decision: RateDecision, policy precomputedPolicy: HTTPField? = nil, to fields: inout HTTPFields) {
+        let policy = precomputedPolicy ?? HTTPField(name: .rateLimitPolicy, value: policyValue(decision.windows.map {
+            ($0.name, $0.quota, $0.windowSeconds)
+        }))
         // Appended, not assigned: no route sets these, and appending skips a search of the fields.
-        fields.append(HTTPField(name: .rateLimitPolicy, value: policy))
-        fields.append(HTTPField(name: .rateLimit, value: state))
+        fields.reserveCapacity(fields.count + 6)
+        fields.append(policy)
+        fields.append(HTTPField(name: .rateLimit, value: stateValue(decision)))
         if let binding = decision.binding {
             fields.append(HTTPField(name: .xRateLimitLimit, value: String(binding.quota)))
             fields.append(HTTPField(name: .xRateLimitRemaining, value: String(binding.remaining)))
             fields.append(HTTPField(name: .xRateLimitReset, value: String(binding.resetSeconds)))
         }
         if !decision.allowed { fields[.retryAfter] = String(decision.retryAfterSeconds) }
+    }
+
+    /// A `RateLimit` value: `"minute";r=29;t=2, "day";r=999;t=41200`.
+    static func stateValue(_ decision: RateDecision) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        if let minute = decision.minute {
+            bytes.append(contentsOf: #""minute";r="#.utf8)
+            appendDecimal(minute.remaining, to: &bytes)
+            bytes.append(contentsOf: ";t=".utf8)
+            appendDecimal(minute.resetSeconds, to: &bytes)
+        }
+        if let day = decision.day {
+            if !bytes.isEmpty { bytes.append(contentsOf: ", ".utf8) }
+            bytes.append(contentsOf: #""day";r="#.utf8)
+            appendDecimal(day.remaining, to: &bytes)
+            bytes.append(contentsOf: ";t=".utf8)
+            appendDecimal(day.resetSeconds, to: &bytes)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends a non-negative integer's decimal digits (negative values are written as 0; none occur).
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        var value = max(0, value)
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        repeat {
+            bytes.append(UInt8(truncatingIfNeeded: value / divisor) + 0x30)
+            value %= divisor
+            divisor /= 10
+        } while divisor > 0
+    }
+
+    /// A tier's `RateLimit-Policy` field (nil when unlimited), built once per tier.
+    static func policyField(_ limits: TierLimits) -> HTTPField? {
+        policyValue(limits).map { HTTPField(name: .rateLimitPolicy, value: $0) }
     }
 
     /// A `RateLimit-Policy` value: `"minute";q=30;w=60, "day";q=1000;w=86400`.

@@ -41,6 +41,8 @@ public struct TierLimits: Sendable, Hashable {
 }
 
 /// What the limiter decided for one request, with the state the headers report.
+///
+/// The (at most two) windows are stored inline, not in an array: a decision is made for every limited request.
 public struct RateDecision: Sendable, Hashable {
     /// One policy's state after the decision.
     public struct Window: Sendable, Hashable {
@@ -58,19 +60,41 @@ public struct RateDecision: Sendable, Hashable {
 
     /// Whether the request may proceed (and was charged).
     public var allowed: Bool
-    /// The policies that apply, minute first.
-    public var windows: [Window]
+    /// The per-minute policy's state, when the tier has one.
+    public var minute: Window?
+    /// The per-day policy's state, when the tier has one.
+    public var day: Window?
     /// When rejected: seconds until a request would be accepted.
     public var retryAfterSeconds: Int
 
+    /// The policies that apply, minute first.
+    public var windows: [Window] {
+        switch (minute, day) {
+        case let (minute?, day?): [minute, day]
+        case let (minute?, nil): [minute]
+        case let (nil, day?): [day]
+        case (nil, nil): []
+        }
+    }
+
     /// The policy the `X-RateLimit-*` headers describe: the one with the fewest requests left (minute on ties),
     /// or, when rejected, the one that refused.
-    public var binding: Window? { windows.min { $0.remaining < $1.remaining } }
+    public var binding: Window? {
+        guard let minute else { return day }
+        guard let day else { return minute }
+        return day.remaining < minute.remaining ? day : minute
+    }
 }
 
 /// Per-identity request limits: a GCRA (generic cell rate algorithm, a token bucket without a timer) per minute
 /// and a counter per UTC day. A request is charged only when both allow it, atomically, so rejected requests cost
-/// nothing and concurrent requests can never overshoot. State is sharded over mutexes by identity.
+/// nothing and concurrent requests can never overshoot. State is sharded over mutexes by identity; a decision is
+/// one hash look-up and a few integer operations inside the lock (no allocation on the common path).
+///
+/// Why a mutex and not an atomic: the minute's theoretical arrival time and the day's count must change together
+/// or not at all (a request refused by one window is not charged to the other). Two separate atomics would need a
+/// compensating undo that other requests could observe (refusing a request that should pass); an uncontended
+/// futex-based `Mutex` costs one compare-and-swap, like a CAS loop on one atomic.
 public final class RateLimiter: Sendable {
     static let minute: Int64 = 60_000_000_000
     static let day: Int64 = 86_400_000_000_000
@@ -105,12 +129,16 @@ public final class RateLimiter: Sendable {
     public func acquire(_ key: String, limits: TierLimits) -> RateDecision? {
         guard !limits.isUnlimited else { return nil }
         let now = clock.nanoseconds()
-        let shard = shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+        let hash = key.hashValue
+        let shard = shards[Int(UInt(bitPattern: hash) % UInt(shards.count))]
         return shard.buckets.withLock { buckets in
-            var bucket = buckets[key] ?? Bucket()
+            if let index = buckets.index(forKey: key) {
+                return Self.decide(&buckets.values[index], limits: limits, now: now)
+            }
+            var bucket = Bucket()
             let decision = Self.decide(&bucket, limits: limits, now: now)
             if decision.allowed {
-                if buckets.count >= sweepThreshold, buckets[key] == nil { Self.sweep(&buckets, now: now, keep: key) }
+                if buckets.count >= sweepThreshold { Self.sweep(&buckets, now: now, keep: key) }
                 buckets[key] = bucket
             }
             return decision
@@ -120,7 +148,8 @@ public final class RateLimiter: Sendable {
     /// The decision for `bucket` at `now`; mutates `bucket` only when the request is allowed.
     static func decide(_ bucket: inout Bucket, limits: TierLimits, now: Int64) -> RateDecision {
         // Each window's state with and without this request; the request is charged only if every window allows it.
-        var charged: [RateDecision.Window] = [], uncharged: [RateDecision.Window] = []
+        var charged = RateDecision(allowed: true, minute: nil, day: nil, retryAfterSeconds: 0)
+        var uncharged = RateDecision(allowed: false, minute: nil, day: nil, retryAfterSeconds: 0)
         var allowed = true
         var retryAfter: Int64 = 0
         var newTAT: Int64?
@@ -128,12 +157,12 @@ public final class RateLimiter: Sendable {
             let interval = minute / Int64(max(1, perMinute))
             let tat = max(bucket.tat, now)
             let next = tat + interval
-            uncharged.append(.init(name: "minute", quota: perMinute, windowSeconds: 60,
-                                   remaining: max(0, Int((minute - (tat - now)) / interval)), resetSeconds: ceilSeconds(tat - now)))
+            uncharged.minute = .init(name: "minute", quota: perMinute, windowSeconds: 60,
+                                     remaining: max(0, Int((minute - (tat - now)) / interval)), resetSeconds: ceilSeconds(tat - now))
             if perMinute > 0, next - now <= minute {
                 newTAT = next
-                charged.append(.init(name: "minute", quota: perMinute, windowSeconds: 60,
-                                     remaining: Int((minute - (next - now)) / interval), resetSeconds: ceilSeconds(next - now)))
+                charged.minute = .init(name: "minute", quota: perMinute, windowSeconds: 60,
+                                       remaining: Int((minute - (next - now)) / interval), resetSeconds: ceilSeconds(next - now))
             } else {
                 allowed = false
                 retryAfter = max(retryAfter, perMinute > 0 ? next - minute - now : day)
@@ -144,10 +173,10 @@ public final class RateLimiter: Sendable {
             let today = now / day
             let used = bucket.day == today ? bucket.count : 0
             let reset = ceilSeconds((today + 1) * day - now)
-            uncharged.append(.init(name: "day", quota: perDay, windowSeconds: 86_400, remaining: max(0, perDay - used), resetSeconds: reset))
+            uncharged.day = .init(name: "day", quota: perDay, windowSeconds: 86_400, remaining: max(0, perDay - used), resetSeconds: reset)
             if used < perDay {
                 newCount = used + 1
-                charged.append(.init(name: "day", quota: perDay, windowSeconds: 86_400, remaining: perDay - used - 1, resetSeconds: reset))
+                charged.day = .init(name: "day", quota: perDay, windowSeconds: 86_400, remaining: perDay - used - 1, resetSeconds: reset)
             } else {
                 allowed = false
                 retryAfter = max(retryAfter, (today + 1) * day - now)
@@ -155,17 +184,18 @@ public final class RateLimiter: Sendable {
         }
         guard allowed else {
             // Nothing is charged: report what is left without this request (0 in the refusing window).
-            return RateDecision(allowed: false, windows: uncharged, retryAfterSeconds: max(1, ceilSeconds(retryAfter)))
+            uncharged.retryAfterSeconds = max(1, ceilSeconds(retryAfter))
+            return uncharged
         }
         if let newTAT { bucket.tat = newTAT }
         if let newCount {
             bucket.day = now / day
             bucket.count = newCount
         }
-        return RateDecision(allowed: true, windows: charged, retryAfterSeconds: 0)
+        return charged
     }
 
-    /// Removes buckets whose minute allowance is whole again and whose day count is not today's.
+/// Removes buckets whose minute allowance is whole again and whose day count is not today's.
     static func sweep(_ buckets: inout [String: Bucket], now: Int64, keep: String) {
         let today = now / day
         buckets = buckets.filter { key, bucket in key == keep || bucket.tat > now || bucket.day == today }

@@ -64,10 +64,7 @@ extension SQLiteHistoryStore {
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO user_requests (ts, key_id, route, method, status, latency_us, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
-            for request in requests {
-                try insert.execute(arguments: [request.ts, request.keyID, request.route, request.method, request.status,
-                                               request.latencyUs, request.bytes])
-            }
+            try UserRequestInsert.run(insert, requests)
             return requests.count
         }
     }
