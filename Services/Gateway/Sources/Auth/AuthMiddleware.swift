@@ -250,7 +250,7 @@ struct AuthMiddleware: RouterMiddleware {
     func audit(_ request: Request, context: GatewayContext, response: Response, started: ContinuousClock.Instant) {
         guard let recorder = security.audit else { return }
         let elapsed = ContinuousClock.now - started
-        let now = security.clock.nanoseconds() / 1_000_000
+        let now = AuthClock.system.nanoseconds() / 1_000_000 // wall clock (not the injectable one), without Foundation
         recorder.record(UserRequestRecord(
             ts: now, keyID: context.identity.keyID, route: context.endpointPath ?? "NotFound", method: request.method.rawValue,
             status: Int(response.status.code),
