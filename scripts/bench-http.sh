@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${CRYPTODT_BIN:?CRYPTODT_BIN must point at the release build directory}"
 DURATION="${BENCH_HTTP_DURATION:-8s}"
+ROUNDS="${BENCH_HTTP_ROUNDS:-2}" # interleaved rounds of the auth on/off rows (medians are taken over them)
 work=$(mktemp -d /tmp/cdt-http-bench.XXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -88,7 +89,7 @@ echo "'on without audit' a third with AUDIT_REQUESTS=off, on the same services"
 echo
 echo "| gateway | req/s | p50 | p99 | gateway CPU µs/req | store-svc CPU µs/req | non-2xx |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
-for round in 1 2; do
+for round in $(seq 1 "$ROUNDS"); do
   auth_row "off (round $round)" "$port_off" "$pid_off"
   auth_row "on, anonymous (round $round)" "$port" "$pid_on"
   auth_row "on, X-API-Key pro (round $round)" "$port" "$pid_on" "X-API-Key: $key"
@@ -111,7 +112,8 @@ off_rps, off_cpu = median(off, 0), median(off, 1)
 for name, values in groups.items():
     rps, cpu, store = median(values, 0), median(values, 1), median(values, 2)
     print(f"- {name}: median {rps:,.0f} req/s vs off {off_rps:,.0f} → {rps / off_rps:.3f}× ({(1 - rps / off_rps) * 100:+.1f}% loss); "
-          f"gateway CPU {cpu:.1f} vs {off_cpu:.1f} µs/request ({cpu - off_cpu:+.1f} µs added); store-svc {store:.1f} µs/request")
+          f"gateway CPU {cpu:.1f} vs {off_cpu:.1f} µs/request ({cpu - off_cpu:+.1f} µs added); store-svc {store:.1f} µs/request; "
+          f"CPU-cost ratio off ÷ (gateway + store-svc) {off_cpu / (cpu + store):.3f}×")
 '
 audited=$("$CRYPTODT_BIN/cryptodt-admin" stats --json | python3 -c 'import json,sys;print(next((t["rows"] for t in json.load(sys.stdin)["tables"] if t["table"]=="user_requests"), 0))')
 echo "- audit rows written to user_requests during the run: $audited"

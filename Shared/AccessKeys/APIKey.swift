@@ -58,8 +58,12 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible {
     public func matches(digest stored: [UInt8]) -> Bool {
         guard stored.count == 32 else { return false }
         var difference: UInt8 = 0
-        SHA256.hash(data: Array(value.utf8)).withUnsafeBytes { digest in
-            for index in 0..<32 { difference |= digest[index] ^ stored[index] }
+        var text = value
+        // Hashes the string's own UTF-8 storage (no copy into an array: this runs on every keyed request).
+        text.withUTF8 { bytes in
+            SHA256.hash(data: UnsafeRawBufferPointer(bytes)).withUnsafeBytes { digest in
+                for index in 0..<32 { difference |= digest[index] ^ stored[index] }
+            }
         }
         return difference == 0
     }
@@ -72,13 +76,16 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The id of a well-formed generated key (`cdt_<10 base62>_<32 base62>`), else nil.
     static func parseID(_ text: String) -> String? {
-        let bytes = Array(text.utf8)
         let expected = marker.utf8.count + idLength + 1 + secretLength
-        guard bytes.count == expected, text.hasPrefix(marker), bytes[marker.utf8.count + idLength] == 0x5F else { return nil }
-        let id = bytes[marker.utf8.count..<(marker.utf8.count + idLength)]
-        let secret = bytes[(marker.utf8.count + idLength + 1)...]
-        guard id.allSatisfy(isBase62), secret.allSatisfy(isBase62) else { return nil }
-        return String(decoding: id, as: UTF8.self)
+        guard text.utf8.count == expected, text.hasPrefix(marker) else { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard bytes[marker.utf8.count + idLength] == 0x5F else { return nil }
+            let id = UnsafeBufferPointer(rebasing: bytes[marker.utf8.count..<(marker.utf8.count + idLength)])
+            let secret = bytes[(marker.utf8.count + idLength + 1)...]
+            guard id.allSatisfy(isBase62), secret.allSatisfy(isBase62) else { return nil }
+            return String(decoding: id, as: UTF8.self)
+        }
     }
 
     /// The id of a key of any other form: base62 of its SHA-256, 10 characters.

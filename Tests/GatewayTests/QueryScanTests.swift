@@ -1,7 +1,7 @@
 @testable import Gateway
 import Testing
 
-/// The byte-level query scans the auth middleware runs on every limited request.
+/// The byte-level scans and header writing the auth middleware runs on every limited request.
 @Suite("auth query scans")
 struct QueryScanTests {
     @Test("a parameter's raw value is found only as a whole name followed by '='")
@@ -22,5 +22,45 @@ struct QueryScanTests {
         #expect(AuthMiddleware.itemCount(" , + ,BTC") == 1)
         #expect(AuthMiddleware.itemCount("") == 0)
         #expect(AuthMiddleware.itemCount("é,日本") == 2)
+    }
+
+    @Test("the Bearer token is taken as the split-lowercase-trim parsing took it")
+    func bearerTokens() {
+        #expect(AuthMiddleware.bearerToken("Bearer abc.def.ghi") == "abc.def.ghi")
+        #expect(AuthMiddleware.bearerToken("bearer    abc.def.ghi  ") == "abc.def.ghi")
+        #expect(AuthMiddleware.bearerToken("BEARER abc") == "abc")
+        #expect(AuthMiddleware.bearerToken("Bearer") == nil)
+        #expect(AuthMiddleware.bearerToken("Bearer   ") == nil)
+        #expect(AuthMiddleware.bearerToken("Basic dXNlcjpwYXNz") == nil)
+        #expect(AuthMiddleware.bearerToken("Bearerx abc") == nil)
+        #expect(AuthMiddleware.bearerToken("Bearer\tabc") == nil)
+        #expect(AuthMiddleware.bearerToken("") == nil)
+    }
+
+    @Test("the RateLimit value is written byte by byte as the interpolated text was")
+    func rateLimitValue() {
+        func window(_ name: String, _ quota: Int, _ remaining: Int, _ reset: Int) -> RateDecision.Window {
+            .init(name: name, quota: quota, windowSeconds: name == "day" ? 86_400 : 60, remaining: remaining, resetSeconds: reset)
+        }
+        let both = RateDecision(allowed: true, minute: window("minute", 30, 29, 2), day: window("day", 1_000, 999, 43_200),
+                                retryAfterSeconds: 0)
+        #expect(RateLimitHeaders.stateValue(both) == #""minute";r=29;t=2, "day";r=999;t=43200"#)
+        #expect(both.binding?.name == "minute")
+        let dayOnly = RateDecision(allowed: false, minute: nil, day: window("day", 50_000, 0, 86_400), retryAfterSeconds: 86_400)
+        #expect(RateLimitHeaders.stateValue(dayOnly) == #""day";r=0;t=86400"#)
+        #expect(dayOnly.windows.map(\.name) == ["day"])
+        let minuteOnly = RateDecision(allowed: true, minute: window("minute", 1_000_000_000, 999_999_999, 1), day: nil, retryAfterSeconds: 0)
+        #expect(RateLimitHeaders.stateValue(minuteOnly) == #""minute";r=999999999;t=1"#)
+        // The day binds when it has fewer requests left; the minute on ties.
+        let tight = RateDecision(allowed: true, minute: window("minute", 30, 5, 50), day: window("day", 1_000, 4, 100), retryAfterSeconds: 0)
+        #expect(tight.binding?.name == "day")
+        let tie = RateDecision(allowed: true, minute: window("minute", 30, 4, 50), day: window("day", 1_000, 4, 100), retryAfterSeconds: 0)
+        #expect(tie.binding?.name == "minute")
+        var digits: [UInt8] = []
+        for value in [0, 7, 10, 99, 100, 101, 86_400, Int.max] {
+            digits.removeAll()
+            RateLimitHeaders.appendDecimal(value, to: &digits)
+            #expect(String(decoding: digits, as: UTF8.self) == String(value))
+        }
     }
 }

@@ -11,14 +11,24 @@ import Synchronization
 /// `staleLimit` (55 s) old, then look-ups fail closed (503). Unknown ids are remembered for 5 s only, so a key
 /// created moments ago is found quickly. The cache holds at most `capacity` ids.
 public final class KeyCache: Sendable {
-    struct Entry {
-        var record: APIKeyRecord?
+    /// One cached look-up; a class, so reading it under the lock copies one reference, not the whole record.
+    final class Entry: Sendable {
+        let record: APIKeyRecord?
         /// The record's hash as bytes, decoded once.
-        var digest: [UInt8]?
+        let digest: [UInt8]?
         /// The record's scopes as a set, built once (every authenticated request needs it).
-        var scopes: Set<String>
-        var fetchedAt: Int64
-        var lastTouch: Int64
+        let scopes: Set<String>
+        let fetchedAt: Int64
+        /// When `last_used_at` was last sent for this key (ns), carried over when the entry is refreshed.
+        let lastTouch: Atomic<Int64>
+
+        init(record: APIKeyRecord?, fetchedAt: Int64, lastTouch: Int64) {
+            self.record = record
+            self.digest = record.flatMap { APIKey.digest(storedHash: $0.hash) }
+            self.scopes = Set(record?.scopes ?? [])
+            self.fetchedAt = fetchedAt
+            self.lastTouch = Atomic(lastTouch)
+        }
 
         /// The record with its scope set, when there is a record.
         var found: Found? { record.map { Found(record: $0, scopes: scopes) } }
@@ -88,8 +98,7 @@ public final class KeyCache: Sendable {
             let record = try await store.find(prefix: APIKey.marker + id, requestID: requestID)
             let entry = entries.withLock { entries in
                 if entries.count >= capacity, entries[id] == nil { Self.evict(&entries, now: now, ttl: ttl, capacity: capacity) }
-                let entry = Entry(record: record, digest: record.flatMap { APIKey.digest(storedHash: $0.hash) },
-                                  scopes: Set(record?.scopes ?? []), fetchedAt: now, lastTouch: entries[id]?.lastTouch ?? 0)
+                let entry = Entry(record: record, fetchedAt: now, lastTouch: entries[id]?.lastTouch.load(ordering: .relaxed) ?? 0)
                 entries[id] = entry
                 return entry
             }
@@ -111,12 +120,14 @@ public final class KeyCache: Sendable {
     /// Whether a key's `last_used_at` is due an update (at most once a minute per key); marks it done.
     func touchDue(id: String) -> Bool {
         let now = clock.nanoseconds()
-        return entries.withLock { entries in
-            guard var entry = entries[id], now - entry.lastTouch >= 60_000_000_000 else { return false }
-            entry.lastTouch = now
-            entries[id] = entry
-            return true
+        guard let entry = entries.withLock({ $0[id] }) else { return false }
+        var last = entry.lastTouch.load(ordering: .relaxed)
+        while now - last >= 60_000_000_000 {
+            let (exchanged, current) = entry.lastTouch.compareExchange(expected: last, desired: now, ordering: .relaxed)
+            if exchanged { return true }
+            last = current
         }
+        return false
     }
 
     /// Drops expired entries, then the oldest half if still full.
