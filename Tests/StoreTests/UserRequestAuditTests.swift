@@ -59,10 +59,15 @@ import Testing
 
     @Test("every audited request becomes exactly one row with its fields (2,000 rows through the RPC form)")
     func oneRowPerRequest() async throws {
-        let records = (0..<2_000).map { index in
-            UserRequestRecord(ts: 1_711_356_300_000 + Int64(index / 3), keyID: index % 5 == 0 ? nil : "key-\(index % 7)",
-                              route: ["/api/prices", "/api/ohlcv", "/api/news"][index % 3], method: index % 11 == 0 ? "POST" : "GET",
-                              status: [200, 429, 404, 503][index % 4], latencyUs: Int64(index * 13), bytes: Int64(index * 101))
+        let routes = ["/api/prices", "/api/ohlcv", "/api/news"]
+        let statuses = [200, 429, 404, 503]
+        var records: [UserRequestRecord] = []
+        for index in 0..<2_000 {
+            let keyID: String? = index % 5 == 0 ? nil : "key-\(index % 7)"
+            let method = index % 11 == 0 ? "POST" : "GET"
+            let ts: Int64 = 1_711_356_300_000 + Int64(index / 3)
+            records.append(UserRequestRecord(ts: ts, keyID: keyID, route: routes[index % 3], method: method,
+                                             status: statuses[index % 4], latencyUs: Int64(index * 13), bytes: Int64(index * 101)))
         }
         let wire = try JSONDecoder().decode(Params.self, from: try JSONEncoder().encode(Params(requests: records)))
         try await withStore { store, _ async throws in
