@@ -24,6 +24,20 @@ struct QueryScanTests {
         #expect(AuthMiddleware.itemCount("é,日本") == 2)
     }
 
+    @Test("credential names in the query are found case-insensitively, percent-encoded or not, only as whole names")
+    func credentialNames() {
+        #expect(AuthMiddleware.credentialParameter(in: "api_key=x") == "api_key")
+        #expect(AuthMiddleware.credentialParameter(in: "symbols=BTC&API_KEY=x") == "api_key")
+        #expect(AuthMiddleware.credentialParameter(in: "a=1&&Access_Token=2") == "access_token")
+        #expect(AuthMiddleware.credentialParameter(in: "api%5Fkey=1") == "api_key")
+        #expect(AuthMiddleware.credentialParameter(in: "%54oken=1") == "token")
+        #expect(AuthMiddleware.credentialParameter(in: "key") == "key")
+        #expect(AuthMiddleware.credentialParameter(in: "symbols=BTC,ETH") == nil)
+        #expect(AuthMiddleware.credentialParameter(in: "apikeys=1&keys=2&x=api_key") == nil)
+        #expect(AuthMiddleware.credentialParameter(in: "=x&&") == nil)
+        #expect(AuthMiddleware.credentialParameter(in: "") == nil)
+    }
+
     @Test("the Bearer token is taken as the split-lowercase-trim parsing took it")
     func bearerTokens() {
         #expect(AuthMiddleware.bearerToken("Bearer abc.def.ghi") == "abc.def.ghi")

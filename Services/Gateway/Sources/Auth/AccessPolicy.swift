@@ -25,6 +25,8 @@ public struct AccessPolicy: Sendable {
     public let uncounted: Set<String>
     /// `protected` indexed by template, then method (no string building per request).
     let byTemplate: [String: [String: String]]
+    /// `protectedPrefixes` with their trailing `/`, built once (was a string concatenation per prefix per request).
+    let prefixMatches: [(prefix: String, subpaths: String, scope: String)]
 
     /// Creates a policy.
     public init(protected: [String: String], protectedPrefixes: [(prefix: String, scope: String)], uncounted: Set<String>) {
@@ -38,6 +40,7 @@ public struct AccessPolicy: Sendable {
             index[String(parts[1]), default: [:]][String(parts[0])] = scope
         }
         byTemplate = index
+        prefixMatches = protectedPrefixes.map { ($0.prefix, $0.prefix + "/", $0.scope) }
     }
 
     /// The gateway's policy: history, `POST` sentiment analysis, key administration and diagnostics need scopes;
@@ -61,7 +64,7 @@ public struct AccessPolicy: Sendable {
         guard let template else { return .limited }
         if uncounted.contains(template) { return .uncounted }
         if let scope = byTemplate[template]?[method.rawValue] { return .requires(scope: scope) }
-        for (prefix, scope) in protectedPrefixes where template == prefix || template.hasPrefix(prefix + "/") {
+        for (prefix, subpaths, scope) in prefixMatches where template == prefix || template.hasPrefix(subpaths) {
             return .requires(scope: scope)
         }
         return .limited

@@ -135,21 +135,36 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     /// The first query parameter whose (percent-decoded, lower-cased) name would carry a credential.
+    /// Scans bytes without allocating unless a name is percent-encoded (rare).
     static func credentialParameter(in query: String) -> String? {
-        for pair in query.utf8.split(separator: 0x26) { // &
-            let rawName = pair.prefix { $0 != 0x3D } // =
-            guard rawName.count <= 32 else { continue }
-            let name: String
-            if rawName.contains(0x25) { // %: rare, decode properly
-                let text = String(decoding: rawName, as: UTF8.self)
-                name = (text.removingPercentEncoding ?? text).lowercased()
-            } else {
-                name = String(decoding: rawName.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let utf8 = query.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: 0x26) ?? utf8.endIndex // &
+            let rawName = utf8[start..<end].prefix { $0 != 0x3D } // =
+            if rawName.count <= 32, !rawName.isEmpty {
+                if rawName.contains(0x25) { // %: decode properly
+                    let text = String(Substring(rawName))
+                    let name = (text.removingPercentEncoding ?? text).lowercased()
+                    if credentialParameters.contains(name) { return name }
+                } else if rawName.count <= credentialNameMaxLength,
+                          let name = credentialNames.first(where: { name in
+                              name.utf8.count == rawName.count
+                                  && zip(name.utf8, rawName).allSatisfy { $0 == ($1 >= 0x41 && $1 <= 0x5A ? $1 | 0x20 : $1) }
+                          }) {
+                    return name
+                }
             }
-            if credentialParameters.contains(name) { return name }
+            guard end < utf8.endIndex else { break }
+            start = utf8.index(after: end)
         }
         return nil
     }
+
+    /// ``credentialParameters`` as an array, for the byte comparison.
+    static let credentialNames = Array(credentialParameters)
+    /// The longest credential parameter name.
+    static let credentialNameMaxLength = credentialParameters.map(\.utf8.count).max() ?? 0
 
     /// The raw (still percent-encoded) value of a query parameter.
     /// Scans bytes, not characters: it runs on every limited request.
