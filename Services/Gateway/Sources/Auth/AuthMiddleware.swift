@@ -212,6 +212,7 @@ struct AuthMiddleware: RouterMiddleware {
         let utf8 = text.utf8
         guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
               let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        if first == utf8.startIndex, utf8.index(after: last) == utf8.endIndex { return text } // nothing to trim: no copy
         return String(text[first...last])
     }
 

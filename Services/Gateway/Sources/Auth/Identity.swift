@@ -52,9 +52,10 @@ public struct Identity: Sendable, Hashable {
 
     /// A stable string naming the principal for limit buckets and audit rows: `key:<id>` or `ip:<address>`.
     public var limitKey: String {
+        // Concatenation, not interpolation: short results stay small (inline) strings, with no allocation.
         switch subject {
-        case .anonymous(let ip): "ip:\(ip)"
-        case .key(let id): "key:\(id)"
+        case .anonymous(let ip): "ip:" + ip
+        case .key(let id): "key:" + id
         }
     }
 
