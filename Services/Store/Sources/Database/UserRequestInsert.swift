@@ -6,7 +6,8 @@ import GRDBSQLite
 ///
 /// The gateway's request audit writes one row per served request (tens of thousands a second under load), so the
 /// per-row cost matters: GRDB's `execute(arguments:)` builds an argument array of existentials and copies every
-/// string; here integers are bound directly and strings are bound without a copy while the step runs.
+/// string; here integers are bound directly and strings are bound without a copy while the step runs. (GRDB's
+/// per-statement hooks for database observation are bypassed; nothing observes `user_requests`.)
 enum UserRequestInsert {
     /// Binds and steps `statement` (`INSERT INTO user_requests (ts, key_id, route, method, status, latency_us, bytes)
     /// VALUES (?, ?, ?, ?, ?, ?, ?)`) once per request, inside the caller's transaction.
