@@ -37,6 +37,53 @@ struct AuditAndSecretsTests {
         }
     }
 
+    @Test("64 concurrent clients: exactly one audit row per request, with its own key, status and route, through the wire form")
+    func auditUnderConcurrency() async throws {
+        try await AuthHarness.with { client, harness in
+            let pro = harness.store.add(tier: .pro)
+            let enterprise = harness.store.add(tier: .enterprise)
+            // Worker w sends 5 requests: anonymous (w % 3 == 0), the pro key (1) or the enterprise key (2).
+            let values = ["", pro.value, enterprise.value]
+            let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for worker in 0..<64 {
+                    group.addTask {
+                        var mine: [Int] = []
+                        let value = values[worker % 3]
+                        for request in 0..<5 {
+                            let uri = request == 4 ? "/api/nope" : "/docs"
+                            let headers: HTTPFields = value.isEmpty ? [:] : [.testAPIKey: value]
+                            mine.append(try await client.execute(uri: uri, method: .get, headers: headers) { Int($0.status.code) })
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(statuses.count == 64 * 5)
+            harness.security.audit?.flush()
+            // The batches as store-svc receives them: encoded and decoded in the compact form.
+            let records = try harness.sink.records.map { record in
+                try JSONDecoder().decode(Store.RecordUserRequests.Params.self,
+                                         from: JSONEncoder().encode(Store.RecordUserRequests.Params(requests: [record]))).requests[0]
+            }
+            #expect(records.count == 64 * 5)
+            #expect(records.filter { $0.keyID == pro.id }.count == 21 * 5)
+            #expect(records.filter { $0.keyID == enterprise.id }.count == 21 * 5)
+            #expect(records.filter { $0.keyID == nil }.count == 22 * 5)
+            #expect(records.filter { $0.route == "NotFound" }.count == 64)
+            #expect(records.filter { $0.route == "/docs" }.count == 64 * 4)
+            #expect(records.allSatisfy { $0.method == "GET" && $0.bytes > 0 && $0.latencyUs >= 0 })
+            let keyed = records.filter { $0.keyID != nil }
+            #expect(keyed.filter { $0.route == "/docs" }.allSatisfy { $0.status == 200 })
+            #expect(keyed.filter { $0.route == "NotFound" }.allSatisfy { $0.status == 404 })
+            // Anonymous callers share the test address's 30 requests a minute: exactly 30 of their 110 were let through,
+            // the rest refused with 429 — and every one of the 110 was audited.
+            let anonymous = records.filter { $0.keyID == nil }
+            #expect(anonymous.filter { $0.status != 429 }.count == 30)
+            #expect(anonymous.filter { $0.status == 429 }.count == 80)
+        }
+    }
+
     @Test("the recorder batches off the request path and drops the oldest beyond its capacity")
     func recorderBatches() {
         let sink = RecordingSink()
