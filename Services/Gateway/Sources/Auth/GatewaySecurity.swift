@@ -59,11 +59,17 @@ public struct GatewaySecurity: Sendable {
         var recorder: AuditRecorder?
         var services: [any Service] = []
         if settings.string("audit.requests", default: "on").lowercased() != "off" {
+            // Rows per `store.user_requests.record` call: larger batches spread store-svc's per-call cost (RPC,
+            // transaction) over more rows (4.8 → 3.4 µs of store-svc CPU per row from 500 to 2,000 in the auth bench).
+            let batchSize = max(1, settings.int("audit.batch.size", default: 2_000))
+            // The writer's queue holds at most ~1,000,000 rows whatever the batch size.
             let writer = BufferedStoreWriter(client: backends.client(.store),
-                                             configuration: .init(capacity: settings.int("audit.buffer.batches", default: 2_000),
+                                             configuration: .init(capacity: settings.int("audit.buffer.batches",
+                                                                                         default: max(1, 1_000_000 / batchSize)),
                                                                   drainTimeout: .seconds(2)),
                                              logger: Logger(label: "gateway.audit"))
-            let audit = AuditRecorder(sink: writer, interval: settings.seconds("audit.flush.interval", default: 1))
+            let audit = AuditRecorder(sink: writer, interval: settings.seconds("audit.flush.interval", default: 1),
+                                      batchSize: batchSize)
             recorder = audit
             services = [writer, audit]
         }
