@@ -27,7 +27,8 @@ enum Kernels {
     }
 
     /// A dense layer over row-major activations: `output[rows × out] += input[rows × in] · weightᵀ`, where
-    /// `weight` is `[out, in]` (PyTorch's layout) and `output` already holds the bias (and any residual).
+    /// `weight` is `[out, in]` (PyTorch's layout), `output` already holds the bias (and any residual) and its rows are
+    /// `outputStride` floats apart (default: `outputWidth`).
     ///
     /// For a few rows, one big product is dominated by OpenBLAS packing the whole weight matrix; splitting
     /// the outputs into narrow column blocks keeps each product under OpenBLAS's small-matrix threshold
@@ -35,8 +36,9 @@ enum Kernels {
     @inline(__always)
     static func linear(
         _ blas: OpenBLAS, input: UnsafePointer<Float>, rows: Int, inputWidth: Int,
-        weight: UnsafePointer<Float>, outputWidth: Int, output: UnsafeMutablePointer<Float>
+        weight: UnsafePointer<Float>, outputWidth: Int, output: UnsafeMutablePointer<Float>, outputStride: Int? = nil
     ) {
+        let ldc = outputStride ?? outputWidth
         let block = rows * 32 * inputWidth <= 1_000_000 ? 32 : 16
         if rows * block * inputWidth <= 1_000_000 {
             var column = 0
@@ -44,12 +46,12 @@ enum Kernels {
                 let width = min(block, outputWidth - column)
                 gemm(blas, m: rows, n: width, k: inputWidth, a: input, lda: inputWidth,
                      b: weight + column * inputWidth, ldb: inputWidth, transposeB: true,
-                     c: output + column, ldc: outputWidth, beta: 1)
+                     c: output + column, ldc: ldc, beta: 1)
                 column += width
             }
         } else {
             gemm(blas, m: rows, n: outputWidth, k: inputWidth, a: input, lda: inputWidth,
-                 b: weight, ldb: inputWidth, transposeB: true, c: output, ldc: outputWidth, beta: 1)
+                 b: weight, ldb: inputWidth, transposeB: true, c: output, ldc: ldc, beta: 1)
         }
     }
 
