@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import InferenceKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -10,7 +11,8 @@ import Darwin
 
 /// The numeric building blocks of the encoder, over raw row-major buffers.
 ///
-/// Matrix products go through OpenBLAS `cblas_sgemm`; bias, residual and activation loops are fused so each
+/// Matrix products go through OpenBLAS `cblas_sgemm`, except dense layers over few rows on AVX-512 CPUs
+/// (`cdt_linear_accumulate`, measured faster there); bias, residual and activation loops are fused so each
 /// activation buffer is swept as few times as possible.
 enum Kernels {
     /// `C[m×n] = alpha · A[m×k] · B[k×n] + beta · C`, all row-major with the given leading dimensions.
@@ -26,15 +28,40 @@ enum Kernels {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// Whether `cdt_linear_accumulate` (Shared/InferenceKernels, AVX-512) can run on this CPU.
+    static let smallKernelSupported = cdt_small_gemm_supported() != 0
+
+    /// Up to this many rows a dense layer uses `cdt_linear_accumulate`; above it, OpenBLAS. Measured on this
+    /// project's Xeon (docs/BENCHMARKS.md, "Sentiment"): the kernel is 1.1–1.9× faster than OpenBLAS from 1 to 160
+    /// rows (OpenBLAS packs the weights, or splits into small products, there) and 3–15 % slower from 192 rows on.
+    static let smallKernelMaxRows = 160
+
     /// A dense layer over row-major activations: `output[rows × out] += input[rows × in] · weightᵀ`, where
     /// `weight` is `[out, in]` (PyTorch's layout), `output` already holds the bias (and any residual) and its rows are
     /// `outputStride` floats apart (default: `outputWidth`).
     ///
+    /// Up to ``smallKernelMaxRows`` rows on an AVX-512 CPU this runs the hand-written kernel; otherwise OpenBLAS
+    /// (``linearBLAS(_:input:rows:inputWidth:weight:outputWidth:output:outputStride:)``).
+    @inline(__always)
+    static func linear(
+        _ blas: OpenBLAS, input: UnsafePointer<Float>, rows: Int, inputWidth: Int,
+        weight: UnsafePointer<Float>, outputWidth: Int, output: UnsafeMutablePointer<Float>, outputStride: Int? = nil
+    ) {
+        if smallKernelSupported && rows <= smallKernelMaxRows {
+            cdt_linear_accumulate(input, inputWidth, weight, inputWidth, output, outputStride ?? outputWidth,
+                                  rows, outputWidth, inputWidth)
+        } else {
+            linearBLAS(blas, input: input, rows: rows, inputWidth: inputWidth, weight: weight, outputWidth: outputWidth,
+                       output: output, outputStride: outputStride)
+        }
+    }
+
+    /// ``linear(_:input:rows:inputWidth:weight:outputWidth:output:outputStride:)`` through OpenBLAS `cblas_sgemm`.
+    ///
     /// For a few rows, one big product is dominated by OpenBLAS packing the whole weight matrix; splitting
     /// the outputs into narrow column blocks keeps each product under OpenBLAS's small-matrix threshold
     /// (M·N·K ≤ 10⁶), where its unpacked kernels run directly on the weights.
-    @inline(__always)
-    static func linear(
+    static func linearBLAS(
         _ blas: OpenBLAS, input: UnsafePointer<Float>, rows: Int, inputWidth: Int,
         weight: UnsafePointer<Float>, outputWidth: Int, output: UnsafeMutablePointer<Float>, outputStride: Int? = nil
     ) {
