@@ -32,8 +32,10 @@ enum Kernels {
     static let smallKernelSupported = cdt_small_gemm_supported() != 0
 
     /// Up to this many rows a dense layer uses `cdt_linear_accumulate`; above it, OpenBLAS. Measured on this
-    /// project's Xeon (docs/BENCHMARKS.md, "Sentiment"): the kernel is 1.1–1.9× faster than OpenBLAS from 1 to 160
-    /// rows (OpenBLAS packs the weights, or splits into small products, there) and 3–15 % slower from 192 rows on.
+    /// project's Xeon (docs/BENCHMARKS.md, "Sentiment"): from 33 to 160 rows the kernel is 1.2–1.9× faster than
+    /// OpenBLAS (which switches to packing the weights there); at ~23 rows with cache-hot weights it is 0.7–1.1×, but
+    /// in the encoder, where each layer's weights arrive from L3/DRAM, the kernel with its prefetch is faster (23-token
+    /// headline 6.1 → 5.2 ms median, same conditions); from 192 rows on it is 3–15 % slower than OpenBLAS.
     static let smallKernelMaxRows = 160
 
     /// A dense layer over row-major activations: `output[rows × out] += input[rows × in] · weightᵀ`, where
