@@ -31,25 +31,26 @@ enum Kernels {
     /// Whether `cdt_linear_accumulate` (Shared/InferenceKernels, AVX-512) can run on this CPU.
     static let smallKernelSupported = cdt_small_gemm_supported() != 0
 
-    /// Up to this many rows a dense layer uses `cdt_linear_accumulate`; above it, OpenBLAS. Measured on this
-    /// project's Xeon (docs/BENCHMARKS.md, "Sentiment"): from 33 to 160 rows the kernel is 1.2–1.9× faster than
-    /// OpenBLAS (which switches to packing the weights there); at ~23 rows with cache-hot weights it is 0.7–1.1×, but
-    /// in the encoder, where each layer's weights arrive from L3/DRAM, the kernel with its prefetch is faster (23-token
-    /// headline 6.1 → 5.2 ms median, same conditions); from 192 rows on it is 3–15 % slower than OpenBLAS.
-    static let smallKernelMaxRows = 160
+    /// Dense layers over `smallKernelRows` rows use `cdt_linear_accumulate`; others, OpenBLAS. Measured on this
+    /// project's Xeon (docs/BENCHMARKS.md, "Sentiment"): from 33 to 160 rows the kernel is 1.1–1.8× faster than
+    /// OpenBLAS (which switches to packing the weights there); around 23 rows with cache-hot weights it is
+    /// 0.7–1.3×, but in the encoder, where each layer's weights arrive from L3/DRAM, the kernel with its prefetch is
+    /// faster (23-token headline 6.1 → 5.2 ms median, same conditions); for 1–2 rows OpenBLAS's small-matrix kernel
+    /// streams the weights faster (the kernel is 0.6–0.8×), and from 192 rows on OpenBLAS is up to 20 % faster.
+    static let smallKernelRows = 3...160
 
     /// A dense layer over row-major activations: `output[rows × out] += input[rows × in] · weightᵀ`, where
     /// `weight` is `[out, in]` (PyTorch's layout), `output` already holds the bias (and any residual) and its rows are
     /// `outputStride` floats apart (default: `outputWidth`).
     ///
-    /// Up to ``smallKernelMaxRows`` rows on an AVX-512 CPU this runs the hand-written kernel; otherwise OpenBLAS
+    /// For ``smallKernelRows`` rows on an AVX-512 CPU this runs the hand-written kernel; otherwise OpenBLAS
     /// (``linearBLAS(_:input:rows:inputWidth:weight:outputWidth:output:outputStride:)``).
     @inline(__always)
     static func linear(
         _ blas: OpenBLAS, input: UnsafePointer<Float>, rows: Int, inputWidth: Int,
         weight: UnsafePointer<Float>, outputWidth: Int, output: UnsafeMutablePointer<Float>, outputStride: Int? = nil
     ) {
-        if smallKernelSupported && rows <= smallKernelMaxRows {
+        if smallKernelSupported && smallKernelRows.contains(rows) {
             cdt_linear_accumulate(input, inputWidth, weight, inputWidth, output, outputStride ?? outputWidth,
                                   rows, outputWidth, inputWidth)
         } else {

@@ -15,7 +15,8 @@ struct Workspace: Sendable {
 enum OutputRows: Sendable, Equatable {
     /// Every token's row (mean pooling, token-level outputs).
     case all
-    /// Only each sequence's first (`[CLS]`) row — all a sequence-classification head or CLS pooling reads.
+    /// Only each sequence's first (`[CLS]`) row — all a sequence-classification head reads. (Embeddings always
+    /// use ``all``, so CLS and mean pooling see the very same hidden states.)
     ///
     /// The last layer then computes keys and values for every token but the query, attention, output projection,
     /// LayerNorms and feed-forward block only for the first rows: the same arithmetic for those rows (each row of a

@@ -132,7 +132,7 @@ public final class TransformerEngine: Sendable {
     public func embeddings(tokenIDs: [[Int]], pooling: Pooling = .mean, normalize: Bool = true) throws -> [[Float]] {
         try validate(tokenIDs)
         let h = configuration.hiddenSize
-        return run(tokenIDs, rows: pooling == .cls ? .firstOfEachSequence : .all) { hidden, starts, chunk in
+        return run(tokenIDs) { hidden, starts, chunk in
             zip(starts, chunk).map { start, sequence -> [Float] in
                 var vector = [Float](repeating: 0, count: h)
                 switch pooling {

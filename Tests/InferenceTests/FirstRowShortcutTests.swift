@@ -65,14 +65,20 @@ struct FirstRowShortcutTests {
         #expect(worst <= 1e-5, "\(model): max |Δlogit| = \(worst)")
     }
 
-    @Test("CLS pooling reads the shortcut's row: equals the first row of the full hidden states")
-    func clsPooling() throws {
-        let engine = try TransformerEngine(directory: Fixtures.url("tiny-bert"), options: .init(threadCount: 1))
-        let ids = engine.encode(Array(Self.headlines.prefix(3))).map(\.ids)
-        let pooled = try engine.embeddings(tokenIDs: ids, pooling: .cls, normalize: false)
-        for (index, sequence) in ids.enumerated() {
-            let first = try engine.hiddenStates(tokenIDs: sequence)[0]
-            #expect(maxAbsDiff(pooled[index], first) <= 1e-5)
+    @Test("the shortcut's [CLS] rows equal the full forward pass's first rows (packed batch of mixed lengths)")
+    func firstRowsMatch() throws {
+        let engine = try TransformerEngine(directory: Fixtures.url("tiny-distilbert"), options: .init(threadCount: 1))
+        let ids = engine.encode(Self.headlines).map(\.ids)
+        let h = engine.configuration.hiddenSize
+        var workspace = Workspace()
+        let full = engine.encoder.forward(ids[...], rows: .all, workspace: &workspace) { hidden, starts in
+            starts.map { Array(UnsafeBufferPointer(start: hidden + $0 * h, count: h)) }
         }
+        let first = engine.encoder.forward(ids[...], rows: .firstOfEachSequence, workspace: &workspace) { hidden, starts in
+            #expect(starts == Array(0..<ids.count))
+            return starts.map { Array(UnsafeBufferPointer(start: hidden + $0 * h, count: h)) }
+        }
+        #expect(full.count == first.count)
+        for (a, b) in zip(full, first) { #expect(maxAbsDiff(a, b) <= 1e-5) }
     }
 }

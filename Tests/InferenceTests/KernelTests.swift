@@ -59,7 +59,7 @@ struct KernelTests {
         try TransformerEngine.setThreadCount(before)
     }
 
-    @Test("OpenBLAS: a blocked small product equals one big product")
+    @Test("a blocked small product equals one big product")
     func linearBlocking() throws {
         let blas = try OpenBLAS.shared.get()
         let rows = 3, inputWidth = 40, outputWidth = 70
@@ -67,8 +67,8 @@ struct KernelTests {
         let weight = (0..<(outputWidth * inputWidth)).map { Float($0 % 5) - 2 }
         var output = [Float](repeating: 1, count: rows * outputWidth)
         output.withUnsafeMutableBufferPointer { out in
-            Kernels.linearBLAS(blas, input: input, rows: rows, inputWidth: inputWidth, weight: weight,
-                               outputWidth: outputWidth, output: out.baseAddress!)
+            Kernels.linear(blas, input: input, rows: rows, inputWidth: inputWidth, weight: weight,
+                           outputWidth: outputWidth, output: out.baseAddress!)
         }
         var expected = [Float](repeating: 1, count: rows * outputWidth)
         for r in 0..<rows {
