@@ -134,9 +134,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .systemLibrary(name: "CBLAS", path: "Shared/CBLAS"),
+        // AVX-512 small-matrix kernel for single-headline inference (OpenBLAS stays the general path). Always
+        // optimised: at -O0 its intrinsics spill every accumulator and a debug `make test` would crawl.
+        .target(
+            name: "InferenceKernels",
+            path: "Shared/InferenceKernels",
+            cSettings: [.unsafeFlags(["-O2"])]
+        ),
         .target(
             name: "Inference",
-            dependencies: ["CBLAS"],
+            dependencies: ["CBLAS", "InferenceKernels"],
             path: "Shared/Inference",
             swiftSettings: strict
         ),

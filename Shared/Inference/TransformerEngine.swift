@@ -170,10 +170,16 @@ public final class TransformerEngine: Sendable {
 
     /// Raw logits of the classification head, one row per sequence.
     public func logits(tokenIDs: [[Int]]) throws -> [[Float]] {
+        try logits(tokenIDs: tokenIDs, rows: .firstOfEachSequence)
+    }
+
+    /// Raw logits, computing the last layer for the `[CLS]` rows only (`.firstOfEachSequence`, the default path) or
+    /// for every token (`.all`, the reference the tests compare the shortcut with).
+    func logits(tokenIDs: [[Int]], rows: OutputRows) throws -> [[Float]] {
         guard let head = encoder.weights.classifier else { throw InferenceError.noClassificationHead }
         try validate(tokenIDs)
         let h = configuration.hiddenSize
-        return run(tokenIDs) { hidden, starts, _ in
+        return run(tokenIDs, rows: rows) { hidden, starts, _ in
             starts.map { encoder.classify(cls: hidden + $0 * h, head: head) }
         }
     }
@@ -194,7 +200,7 @@ public final class TransformerEngine: Sendable {
 
     /// Runs the sequences in chunks of at most ``Options/tokensPerChunk`` tokens and concatenates the readouts.
     private func run<T>(
-        _ sequences: [[Int]],
+        _ sequences: [[Int]], rows: OutputRows = .all,
         readout: (_ hidden: UnsafePointer<Float>, _ starts: [Int], _ chunk: ArraySlice<[Int]>) -> [T]
     ) -> [T] {
         withWorkspace { workspace in
@@ -209,7 +215,7 @@ public final class TransformerEngine: Sendable {
                     end += 1
                 }
                 let chunk = sequences[begin..<end]
-                results += encoder.forward(chunk, workspace: &workspace) { hidden, starts in
+                results += encoder.forward(chunk, rows: rows, workspace: &workspace) { hidden, starts in
                     readout(hidden, starts, chunk)
                 }
                 begin = end

@@ -45,8 +45,8 @@ enum ClassifierSlots: Sendable, Equatable {
 /// All parameters of an encoder in one contiguous `Float` array, decoded from safetensors (F32, F16 or BF16)
 /// and validated against the configuration's shapes.
 struct TransformerWeights: Sendable {
-    /// Every parameter, back to back.
-    let storage: [Float]
+    /// Every parameter, back to back, each starting on a 64-byte boundary (see ``AlignedFloats``).
+    let storage: AlignedFloats
     /// Word embeddings `[vocabulary, hidden]`, outside ``storage`` and shared by every engine in the process whose
     /// table is identical (see ``SharedFloats``).
     let wordEmbeddings: SharedFloats
@@ -126,7 +126,7 @@ struct TransformerWeights: Sendable {
                 classifier = nil
             }
         }
-        storage = builder.storage
+        storage = AlignedFloats(builder.storage)
     }
 
     /// Accumulates decoded parameters into one array.
@@ -134,9 +134,11 @@ struct TransformerWeights: Sendable {
         let file: SafeTensorsFile
         var storage: [Float] = []
 
-        /// Appends a decoded parameter and returns where it lives.
+        /// Appends a decoded parameter at the next 64-byte boundary and returns where it lives.
         mutating func append(_ values: [Float]) -> ParameterSlot {
-            let slot = ParameterSlot(offset: storage.count, count: values.count)
+            let start = AlignedFloats.padded(storage.count)
+            if start > storage.count { storage.append(contentsOf: repeatElement(0, count: start - storage.count)) }
+            let slot = ParameterSlot(offset: start, count: values.count)
             storage.append(contentsOf: values)
             return slot
         }

@@ -78,4 +78,23 @@ struct KernelTests {
         }
         #expect(output == expected)
     }
+
+    @Test("LayerNorm's 16-lane sums agree with a double-precision reference on wide and odd widths")
+    func layerNormWide() {
+        for width in [384, 1536, 37, 16, 1] {
+            let row = (0..<width).map { Float(sin(Double($0) * 0.37) * 3 + 0.5) }
+            let gamma = (0..<width).map { Float(1 + 0.01 * Double($0 % 7)) }, beta = (0..<width).map { Float($0 % 3) * 0.1 }
+            var out = [Float](repeating: 0, count: width)
+            row.withUnsafeBufferPointer { r in
+                out.withUnsafeMutableBufferPointer { o in
+                    Kernels.layerNorm(r.baseAddress!, rows: 1, width: width, gamma: gamma, beta: beta, epsilon: 1e-12, into: o.baseAddress!)
+                }
+            }
+            let mean = row.reduce(0.0) { $0 + Double($1) } / Double(width)
+            let variance = row.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(width)
+            let expected = (0..<width).map { Float((Double(row[$0]) - mean) / (variance + 1e-12).squareRoot() * Double(gamma[$0]) + Double(beta[$0])) }
+            #expect(maxAbsDiff(out, expected) < 2e-5, "width \(width): \(maxAbsDiff(out, expected))")
+            #expect(abs(Kernels.sum(row, count: width) - Float(mean * Double(width))) < 1e-3)
+        }
+    }
 }

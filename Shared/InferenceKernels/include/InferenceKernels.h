@@ -1,0 +1,24 @@
+// Hand-written AVX-512 kernels for the inference engine's small single-headline products (see SmallGemm.c).
+// OpenBLAS (cblas_sgemm) stays the general path; these are used only where they were measured to be faster.
+#ifndef CRYPTODT_INFERENCE_KERNELS_H
+#define CRYPTODT_INFERENCE_KERNELS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when this CPU runs the AVX-512 kernels (x86-64 with AVX-512F), else 0 — then callers must use OpenBLAS.
+int cdt_small_gemm_supported(void);
+
+/// A dense layer on PyTorch's `[out, in]` weight layout, accumulating into `output`:
+/// `output[r·ldc + o] += Σ_k input[r·lda + k] · weight[o·ldw + k]` for r < rows, o < cols, k < depth.
+/// Exact fp32: each output is a sum of products accumulated with fused multiply-adds (16 partial sums, one per
+/// vector lane, added pairwise at the end). Requires `cdt_small_gemm_supported()`; rows, cols, depth ≥ 1.
+void cdt_linear_accumulate(const float *input, long lda, const float *weight, long ldw,
+                           float *output, long ldc, long rows, long cols, long depth);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,102 @@
+import Foundation
+@testable import Inference
+import InferenceKernels
+import Testing
+
+/// `cdt_linear_accumulate` (Shared/InferenceKernels) against OpenBLAS `cblas_sgemm` on the shapes the encoder uses
+/// and on odd ones (rows 1, 5, 23, 33, 160; widths that are not multiples of 16), with padded row strides.
+@Suite("Small-matrix AVX-512 kernel vs cblas_sgemm")
+struct SmallKernelTests {
+    /// (rows, outputs, inputs).
+    static let shapes: [(Int, Int, Int)] = [
+        (1, 384, 384), (1, 3, 384), (1, 1, 1), (5, 1152, 384), (23, 1152, 384), (23, 384, 1536), (33, 1536, 384),
+        (33, 384, 1536), (160, 384, 384), (1, 37, 45), (5, 70, 40), (23, 37, 45), (33, 13, 1543), (2, 9, 17), (3, 33, 15),
+        (7, 100, 31),
+    ]
+
+    /// Deterministic pseudo-random values in [-1, 1] (or small integers when `integers`).
+    static func values(_ count: Int, seed: UInt64, integers: Bool) -> [Float] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        return (0..<count).map { _ in
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return integers ? Float(Int(state % 7) - 3) : Float(Double(state % 2_000_001) / 1_000_000 - 1)
+        }
+    }
+
+    /// Runs one product both ways with padded strides (input row stride `in + 3`, output row stride `out + 5`) and
+    /// returns (kernel, OpenBLAS, whether the padding was left untouched).
+    static func both(rows: Int, outputs: Int, inputs: Int, integers: Bool) throws -> ([Float], [Float], Bool) {
+        let blas = try OpenBLAS.shared.get()
+        let lda = inputs + 3, ldc = outputs + 5
+        let input = values(rows * lda, seed: UInt64(rows * 31 + inputs), integers: integers)
+        let weight = values(outputs * inputs, seed: UInt64(outputs * 17 + inputs), integers: integers)
+        let start = values(rows * ldc, seed: 99, integers: integers)  // bias/residual already in the output
+        var kernel = start, reference = start
+        input.withUnsafeBufferPointer { a in
+            weight.withUnsafeBufferPointer { w in
+                kernel.withUnsafeMutableBufferPointer { c in
+                    cdt_linear_accumulate(a.baseAddress!, lda, w.baseAddress!, inputs, c.baseAddress!, ldc, rows, outputs, inputs)
+                }
+                reference.withUnsafeMutableBufferPointer { c in
+                    Kernels.gemm(blas, m: rows, n: outputs, k: inputs, a: a.baseAddress!, lda: lda, b: w.baseAddress!, ldb: inputs,
+                                 transposeB: true, c: c.baseAddress!, ldc: ldc, beta: 1)
+                }
+            }
+        }
+        var paddingKept = true
+        for r in 0..<rows {
+            for column in outputs..<ldc where kernel[r * ldc + column] != start[r * ldc + column] { paddingKept = false }
+        }
+        return (kernel, reference, paddingKept)
+    }
+
+    @Test("the kernel runs on this CPU when it has AVX-512F (the encoder then uses it for 3 to 160 rows)")
+    func dispatch() throws {
+        #if os(Linux) && arch(x86_64)
+        let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = info.split(separator: "\n").first { $0.hasPrefix("flags") }.map { $0.split(separator: " ").map(String.init) } ?? []
+        #expect(Kernels.smallKernelSupported == (flags.contains("avx512f") && flags.contains("avx512vl") && flags.contains("fma")))
+        #endif
+        #expect(Kernels.smallKernelRows == 3...160)
+    }
+
+    @Test("fp32 products equal cblas_sgemm's within rounding; strides respected", arguments: 0..<shapes.count)
+    func matchesBLAS(shape: Int) throws {
+        try #require(Kernels.smallKernelSupported, "needs AVX-512F")
+        let (rows, outputs, inputs) = Self.shapes[shape]
+        let (kernel, reference, paddingKept) = try Self.both(rows: rows, outputs: outputs, inputs: inputs, integers: false)
+        #expect(paddingKept)
+        // Both sum `inputs` products of values in [-1, 1]; only the order of the additions differs.
+        let tolerance = Float(inputs).squareRoot() * 4e-6 + 1e-6
+        #expect(maxAbsDiff(kernel, reference) <= tolerance, "\(rows)×\(outputs)×\(inputs): \(maxAbsDiff(kernel, reference))")
+    }
+
+    @Test("exactly representable sums are bit-identical to cblas_sgemm's", arguments: 0..<shapes.count)
+    func exactOnIntegers(shape: Int) throws {
+        try #require(Kernels.smallKernelSupported, "needs AVX-512F")
+        let (rows, outputs, inputs) = Self.shapes[shape]
+        let (kernel, reference, paddingKept) = try Self.both(rows: rows, outputs: outputs, inputs: inputs, integers: true)
+        #expect(paddingKept)
+        #expect(kernel == reference)
+    }
+
+    @Test("Kernels.linear (kernel below the crossover, OpenBLAS above) equals a plain loop on both sides of it",
+          arguments: [1, 2, 3, 23, 160, 161, 200])
+    func linearAcrossCrossover(rows: Int) throws {
+        let blas = try OpenBLAS.shared.get()
+        let inputs = 40, outputs = 21
+        let input = Self.values(rows * inputs, seed: 5, integers: true)
+        let weight = Self.values(outputs * inputs, seed: 6, integers: true)
+        var output = [Float](repeating: 1, count: rows * outputs)
+        output.withUnsafeMutableBufferPointer { out in
+            Kernels.linear(blas, input: input, rows: rows, inputWidth: inputs, weight: weight, outputWidth: outputs, output: out.baseAddress!)
+        }
+        var expected = [Float](repeating: 1, count: rows * outputs)
+        for r in 0..<rows {
+            for o in 0..<outputs {
+                for i in 0..<inputs { expected[r * outputs + o] += input[r * inputs + i] * weight[o * inputs + i] }
+            }
+        }
+        #expect(output == expected)
+    }
+}
