@@ -27,6 +27,7 @@ extension RPCServer {
 
         let outbound = WriteBatcher<ByteBuffer>(channel: channel)
         do {
+            try await withTaskExecutorPreference(ProcessInfo.processInfo.environment["RPC_EL"] == "1" ? EventLoopTaskExecutor(eventLoop: channel.eventLoop) : nil) {
             try await connection.executeThenClose { inbound, _ in
                 await withDiscardingTaskGroup { group in
                     group.addTask {
@@ -56,6 +57,7 @@ extension RPCServer {
                     }
                     self.hub.unregister(subscriberID)
                 }
+            }
             }
         } catch {
             logger.debug("RPC connection closed with error", metadata: ["error": "\(error)"])
