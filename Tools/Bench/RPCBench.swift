@@ -18,6 +18,8 @@ struct RPCBench: AsyncParsableCommand {
 
     @Option(help: "Calls per measurement.") var calls = 40_000
     @Option(help: "Repetitions of each measurement; medians are reported.") var runs = 3
+    @Option(help: "Only the measurements whose label contains this text (for profiling).") var only: String?
+    @Option(help: "Calls in flight to measure (comma-separated).") var inFlight = "1,64"
 
     func run() async throws {
         let directory = "/tmp/cdt-bench-\(getpid())"
@@ -49,15 +51,16 @@ struct RPCBench: AsyncParsableCommand {
             _ = try await beforeClient.call(BenchEcho.self, params)
             let baseline = try await EchoBaseline.Client.connect(path: "\(directory)/echo.sock", group: clientLoops)
             let onLoop = client.taskExecutor
-            let variants: [(String, (any TaskExecutor)?, @Sendable () async throws -> Void)] = [
+            let allVariants: [(String, (any TaskExecutor)?, @Sendable () async throws -> Void)] = [
                 ("bare NIO echo (baseline), caller on global pool", nil, { _ = try await baseline.roundTrip(frame) }),
                 ("bare NIO echo (baseline), caller on client loop", onLoop, { _ = try await baseline.roundTrip(frame) }),
                 ("JSON-RPC before: handlers on pool, caller on pool", nil, { _ = try await beforeClient.call(BenchEcho.self, params) }),
                 ("JSON-RPC, caller on global pool", nil, { _ = try await client.call(BenchEcho.self, params) }),
                 ("JSON-RPC, caller on client loop", onLoop, { _ = try await client.call(BenchEcho.self, params) }),
             ]
+            let variants = only.map { text in allVariants.filter { $0.0.contains(text) } } ?? allVariants
             var rows: [BenchRow] = []
-            for inFlight in [1, 64] {
+            for inFlight in self.inFlight.split(separator: ",").compactMap({ Int($0) }) {
                 var results = Array(repeating: [Measurement](), count: variants.count)
                 for _ in 0..<runs {
                     // Alternate the variants within each repetition, so load changes hit all of them alike.
