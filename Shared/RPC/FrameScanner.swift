@@ -72,11 +72,37 @@ struct JSONSyntax {
     /// Walks an object at the current position, calling `body` with each member's key bytes (when it is a key
     /// without escapes; other keys are skipped) and the byte range of its value.
     mutating func forEachMember(_ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void) throws {
+        try walkObject(reportKeys: true) { key, value, escaped in
+            if !escaped { try body(key, value) }
+        }
+    }
+
+    /// Like ``forEachMember(_:)``, but reports every member: `escaped` tells that the key bytes hold escapes.
+    mutating func forEachMemberWithEscapes(_ body: (UnsafeRawBufferPointer?, Range<Int>, Bool) throws -> Void) throws {
         try walkObject(reportKeys: true, body)
     }
 
+    /// Walks an array at the current position, calling `body` with the byte range of each element.
+    mutating func forEachElement(_ body: (Range<Int>) throws -> Void) throws {
+        try expect(UInt8(ascii: "["))
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") { index += 1; return }
+        while true {
+            skipWhitespace()
+            let start = index
+            try skipValue()
+            try body(start..<index)
+            skipWhitespace()
+            guard let next = peek() else { throw ScannedFrame.SyntaxError() }
+            index += 1
+            if next == UInt8(ascii: "]") { return }
+            guard next == UInt8(ascii: ",") else { throw ScannedFrame.SyntaxError() }
+        }
+    }
+
     /// Walks an object; without `reportKeys` it only validates it (nested values are skipped unseen).
-    private mutating func walkObject(reportKeys: Bool, _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void) throws {
+    private mutating func walkObject(reportKeys: Bool,
+                                     _ body: (UnsafeRawBufferPointer, Range<Int>, Bool) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         depth += 1
         defer { depth -= 1 }
@@ -92,7 +118,7 @@ struct JSONSyntax {
             skipWhitespace()
             let valueStart = index
             try skipValue()
-            if reportKeys, !hasEscape { try body(UnsafeRawBufferPointer(rebasing: bytes[keyStart..<keyEnd]), valueStart..<index) }
+            if reportKeys { try body(UnsafeRawBufferPointer(rebasing: bytes[keyStart..<keyEnd]), valueStart..<index, hasEscape) }
             skipWhitespace()
             guard let next = peek() else { throw ScannedFrame.SyntaxError() }
             index += 1
@@ -108,7 +134,7 @@ struct JSONSyntax {
         case UInt8(ascii: "\""): _ = try skipString()
         case UInt8(ascii: "{"):
             guard depth < 512 else { throw ScannedFrame.SyntaxError() }
-            try walkObject(reportKeys: false) { _, _ in }
+            try walkObject(reportKeys: false) { _, _, _ in }
         case UInt8(ascii: "["):
             guard depth < 512 else { throw ScannedFrame.SyntaxError() }
             index += 1

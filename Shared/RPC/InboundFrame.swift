@@ -103,8 +103,14 @@ struct InboundFrame {
         return try decode(type, span: span)
     }
 
+    /// Decodes a member: straight from the bytes in the common cases (``WireDecoding``), else with `JSONDecoder`,
+    /// which also produces every decoding error.
     private func decode<T: Decodable>(_ type: T.Type, span: ScannedFrame.Span) throws -> T {
-        try RPCCodec.decoder.decode(type, from: buffer.getData(at: buffer.readerIndex + span.lowerBound, length: span.count)!)
+        let fast = buffer.withUnsafeReadableBytes { all in
+            WireDecoding.decode(type, from: UnsafeRawBufferPointer(rebasing: all[span]))
+        }
+        if let fast { return fast }
+        return try RPCCodec.decoder.decode(type, from: buffer.getData(at: buffer.readerIndex + span.lowerBound, length: span.count)!)
     }
 
     /// Whether the member's bytes are exactly `literal`.
