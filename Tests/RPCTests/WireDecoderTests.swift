@@ -19,6 +19,11 @@ struct WireDecoderTests {
                 self.value = try container.decode(Decimal.self)
             }
         }
+        init(_ value: Decimal) { self.value = value }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(value.description)
+        }
     }
 
     struct Inner: Codable, Hashable {
