@@ -19,26 +19,33 @@ enum WhereAmIPooled: RPCMethod {
     typealias Result = WhereAmI.Result
 }
 
-/// Blocks its thread (a synchronous sleep, as blocking file or database I/O would).
+/// Blocks its thread (as blocking file or database I/O would) until the test releases it.
 enum Block: RPCMethod {
     static let name = "test.block"
-    struct Params: Codable, Sendable { var ms: Int }
+    typealias Params = NoParams
     typealias Result = NoParams
+}
+
+/// A thread-blocking latch for `Block`: `wait` blocks the calling thread (at most 10 s) until `release`.
+final class Latch: Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    func wait() { _ = semaphore.wait(timeout: .now() + 10) }
+    func release() { semaphore.signal() }
 }
 
 /// Where handlers and callers run: on the connection's event loop unless told otherwise, and never a blocking
 /// handler there.
 @Suite("RPC handler and caller placement", .timeLimit(.minutes(1)))
 struct RPCPlacementTests {
-    static func router(probe: Probe) -> RPCRouter {
+    static func router(probe: Probe, latch: Latch = Latch()) -> RPCRouter {
         var router = makeRouter(probe: probe)
         router.register(WhereAmI.self) { _, _ in .init(onEventLoop: MultiThreadedEventLoopGroup.currentEventLoop != nil) }
         router.register(WhereAmIPooled.self, placement: .concurrencyPool) { _, _ in
             .init(onEventLoop: MultiThreadedEventLoopGroup.currentEventLoop != nil)
         }
-        router.register(Block.self, placement: .concurrencyPool) { params, _ in
+        router.register(Block.self, placement: .concurrencyPool) { _, _ in
             probe.started.add(1, ordering: .relaxed)
-            usleep(UInt32(params.ms) * 1_000)
+            latch.wait()
             probe.completed.add(1, ordering: .relaxed)
             return NoParams()
         }
@@ -68,20 +75,27 @@ struct RPCPlacementTests {
 
     @Test("a blocking .concurrencyPool handler does not stall the other calls on its connection")
     func blockingHandler() async throws {
-        let probe = Probe()
-        try await RPCTestServer.with(router: Self.router(probe: probe)) { _, address, _ in
+        let probe = Probe(), latch = Latch()
+        try await RPCTestServer.with(router: Self.router(probe: probe, latch: latch)) { _, address, _ in
             let client = RPCClient(configuration: .init(address: address, connections: 1))
             defer { client.close() }
             _ = try await client.call(Echo.self, .init(value: "warm", n: 0))
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { _ = try await client.call(Block.self, .init(ms: 2_000)) }
+                group.addTask { _ = try await client.call(Block.self, NoParams()) }
                 #expect(await Eventually.wait(timeout: .seconds(10)) { probe.started.load(ordering: .relaxed) == 1 })
-                // 20 calls on the same connection are answered while the blocking handler still holds its thread.
-                for index in 1...20 {
-                    let reply = try await client.call(Echo.self, .init(value: "during", n: index))
-                    #expect(reply.n == index)
+                // The handler now blocks its thread until released. Had it been given the event loop, the loop could
+                // read no more frames: these calls would time out and the latch would only open after 10 s.
+                do {
+                    for index in 1...20 {
+                        let reply = try await client.call(Echo.self, .init(value: "during", n: index), timeout: .seconds(5))
+                        #expect(reply.n == index)
+                    }
+                    #expect(probe.completed.load(ordering: .relaxed) == 0)
+                } catch {
+                    latch.release()
+                    throw error
                 }
-                #expect(probe.completed.load(ordering: .relaxed) == 0)
+                latch.release()
                 try await group.waitForAll()
             }
             #expect(probe.completed.load(ordering: .relaxed) == 1)
