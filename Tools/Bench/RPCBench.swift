@@ -58,6 +58,7 @@ struct RPCBench: AsyncParsableCommand {
                 ("JSON-RPC, caller on global pool", nil, { _ = try await client.call(BenchEcho.self, params) }),
                 ("JSON-RPC, caller on client loop", onLoop, { _ = try await client.call(BenchEcho.self, params) }),
             ]
+            let startLoad = loadAverage()
             let variants = only.map { text in allVariants.filter { $0.0.contains(text) } } ?? allVariants
             var rows: [BenchRow] = []
             for inFlight in self.inFlight.split(separator: ",").compactMap({ Int($0) }) {
@@ -73,9 +74,20 @@ struct RPCBench: AsyncParsableCommand {
                 }
             }
             print("RPC round trip over one Unix-socket connection, \(calls) calls per run, median of \(runs) runs")
+            print("load average at start: \(startLoad); at end: \(loadAverage())")
             print("frame: \(frame.readableBytes) bytes; command: cryptodt-bench rpc --calls \(calls) --runs \(runs)")
             print("client and server each on its own one-thread event loop group\n")
             BenchRow.printTable(rows)
+            // Ratios to the baseline of the same in-flight count (echo, caller on the global pool).
+            print("")
+            for row in rows where row.label.hasPrefix("JSON-RPC") {
+                let suffix = row.label.components(separatedBy: ", ").last ?? ""
+                guard let echo = rows.first(where: { $0.label.hasPrefix("bare NIO echo (baseline), caller on global pool") && $0.label.hasSuffix(suffix) })
+                else { continue }
+                let m = row.measurement, e = echo.measurement
+                print("\(row.label): p50 \(String(format: "%.1f", m.quantile(0.5) / e.quantile(0.5)))× the echo's, "
+                      + "rate \(Int((m.rate / e.rate * 100).rounded())) % of the echo's")
+            }
             client.close()
             beforeClient.close()
             await baseline.close()
@@ -129,4 +141,9 @@ func measure(calls: Int, inFlight: Int, on executor: (any TaskExecutor)? = nil,
 
 func microseconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+}
+
+/// The 1-, 5- and 15-minute load averages.
+func loadAverage() -> String {
+    ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
 }
