@@ -11,7 +11,7 @@ import ServiceLifecycle
 ///
 /// Client and server share this process but not a thread: each end has its own one-thread event loop group, as two
 /// processes would. Callers run either on Swift's global concurrent pool (a plain task) or on the client's event
-/// loop (a task preferring ``RPCClient/taskExecutor``); both are reported. The "before" row serves calls with
+/// loop (a task preferring ``RPCClient/taskExecutor``); both are reported. The "handlers on pool" row serves calls with
 /// handlers on the global pool (`handlersOnEventLoop: false`), as the server did before handlers moved to the loop.
 struct RPCBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rpc", abstract: "RPC round trip vs a bare NIO echo.")
@@ -54,7 +54,7 @@ struct RPCBench: AsyncParsableCommand {
             let allVariants: [(String, (any TaskExecutor)?, @Sendable () async throws -> Void)] = [
                 ("bare NIO echo (baseline), caller on global pool", nil, { _ = try await baseline.roundTrip(frame) }),
                 ("bare NIO echo (baseline), caller on client loop", onLoop, { _ = try await baseline.roundTrip(frame) }),
-                ("JSON-RPC before: handlers on pool, caller on pool", nil, { _ = try await beforeClient.call(BenchEcho.self, params) }),
+                ("JSON-RPC, server handlers on pool (opt-out), caller on pool", nil, { _ = try await beforeClient.call(BenchEcho.self, params) }),
                 ("JSON-RPC, caller on global pool", nil, { _ = try await client.call(BenchEcho.self, params) }),
                 ("JSON-RPC, caller on client loop", onLoop, { _ = try await client.call(BenchEcho.self, params) }),
             ]
