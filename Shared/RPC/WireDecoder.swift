@@ -141,6 +141,9 @@ struct WireKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let state: WireDecoderState
     /// Key byte ranges and value byte ranges, in document order (absolute offsets into `bytes`).
     private let members: [(key: Range<Int>, value: Range<Int>)]
+    /// For objects of more than 16 members (dictionaries): member index by key, so that look-ups and the
+    /// duplicate check stay linear in the object's size.
+    private let index: [String: Int]?
 
     init(bytes: UnsafeRawBufferPointer, span: Range<Int>, state: WireDecoderState) throws {
         self.bytes = bytes
@@ -158,11 +161,22 @@ struct WireKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         }
         // Keys with escapes would need unescaping to compare; duplicates are resolved by JSONDecoder's rules.
         guard members.count == keys else { throw state.unsupported() }
-        if members.count > 1 {
-            for i in 1..<members.count {
-                let key = bytes[members[i].key]
-                for j in 0..<i where bytes[members[j].key].elementsEqual(key) { throw state.unsupported() }
+        if members.count > 16 {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(members.count)
+            for (position, member) in members.enumerated() {
+                let key = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[member.key]), as: UTF8.self)
+                guard index.updateValue(position, forKey: key) == nil else { throw state.unsupported() }
             }
+            self.index = index
+        } else {
+            if members.count > 1 {
+                for i in 1..<members.count {
+                    let key = bytes[members[i].key]
+                    for j in 0..<i where bytes[members[j].key].elementsEqual(key) { throw state.unsupported() }
+                }
+            }
+            self.index = nil
         }
         self.members = members
     }
@@ -174,6 +188,7 @@ struct WireKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     private func value(for key: Key) -> Range<Int>? {
+        if let index { return index[key.stringValue].map { members[$0].value } }
         var name = key.stringValue
         return name.withUTF8 { wanted in
             members.first { bytes[$0.key].elementsEqual(wanted) }?.value

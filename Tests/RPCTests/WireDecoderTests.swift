@@ -107,6 +107,20 @@ struct WireDecoderTests {
         #expect(decoded.map == ["k": 1])
     }
 
+    @Test("large objects: linear look-ups, duplicates still left to JSONDecoder")
+    func largeObjects() throws {
+        let entries = (0..<20_000).map { #""key\#($0)":\#($0)"# }
+        let document = "{" + entries.joined(separator: ",") + "}"
+        let bytes = Array(document.utf8)
+        let started = ContinuousClock.now
+        let fast = try #require(bytes.withUnsafeBytes { WireDecoding.decode([String: Int].self, from: $0) })
+        #expect(ContinuousClock.now - started < .seconds(5)) // quadratic look-ups would take far longer in a debug build
+        #expect(fast.count == 20_000)
+        #expect(fast["key19999"] == 19_999)
+        let duplicated = Array(("{" + entries.joined(separator: ",") + #","key7":0}"#).utf8)
+        #expect(duplicated.withUnsafeBytes { WireDecoding.decode([String: Int].self, from: $0) } == nil)
+    }
+
     @Test("scalars and optionals at the top level", arguments: [
         (#"5"#, Optional(5)), (#"null"#, Optional<Int>.none), (#"-12"#, Optional(-12)),
     ])
