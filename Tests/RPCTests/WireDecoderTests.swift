@@ -107,16 +107,16 @@ struct WireDecoderTests {
         #expect(decoded.map == ["k": 1])
     }
 
-    @Test("large objects: linear look-ups, duplicates still left to JSONDecoder")
+    @Test("large objects (indexed look-ups) agree with JSONDecoder; duplicates are still left to it")
     func largeObjects() throws {
-        let entries = (0..<20_000).map { #""key\#($0)":\#($0)"# }
+        // Small enough not to hold a cooperative thread for long in a debug build (the suite runs in parallel).
+        let entries = (0..<2_000).map { #""key\#($0)":\#($0)"# }
         let document = "{" + entries.joined(separator: ",") + "}"
         let bytes = Array(document.utf8)
-        let started = ContinuousClock.now
         let fast = try #require(bytes.withUnsafeBytes { WireDecoding.decode([String: Int].self, from: $0) })
-        #expect(ContinuousClock.now - started < .seconds(5)) // quadratic look-ups would take far longer in a debug build
-        #expect(fast.count == 20_000)
-        #expect(fast["key19999"] == 19_999)
+        #expect(fast.count == 2_000)
+        #expect(fast["key1999"] == 1_999)
+        #expect(fast == (try JSONDecoder().decode([String: Int].self, from: Data(document.utf8))))
         let duplicated = Array(("{" + entries.joined(separator: ",") + #","key7":0}"#).utf8)
         #expect(duplicated.withUnsafeBytes { WireDecoding.decode([String: Int].self, from: $0) } == nil)
     }
