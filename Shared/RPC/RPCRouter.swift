@@ -39,12 +39,24 @@ public protocol RPCErrorConvertible: Error {
 /// no hop at all, and one that awaits (an actor, GRDB's async `read`/`write`, an HTTP fetch) suspends without holding
 /// the loop. What must never run there is work that *blocks the thread*: synchronous file or database I/O, a lock held
 /// for long, a `sleep`, or CPU work of more than a few hundred microseconds (it would stall every other call and
-/// every other channel on that loop). Such a method registers with ``concurrencyPool``.
-public enum RPCHandlerPlacement: Sendable, Hashable {
+/// every other channel on that loop). Such a method registers with ``concurrencyPool`` — or, when it may block for
+/// long, with ``executor(_:)`` and an executor of its own threads, so that it does not hold one of the few threads of
+/// Swift's cooperative pool either.
+public enum RPCHandlerPlacement: Sendable, Equatable {
     /// On the connection's event loop (the default): for handlers that only compute briefly or suspend.
     case eventLoop
-    /// On Swift's global concurrent executor: for handlers that may block their thread.
+    /// On Swift's global concurrent executor: for handlers that may block their thread briefly.
     case concurrencyPool
+    /// On the given executor (for example one over a dedicated thread): for handlers that may block for long.
+    case executor(any TaskExecutor)
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        switch (lhs, rhs) {
+        case (.eventLoop, .eventLoop), (.concurrencyPool, .concurrencyPool): true
+        case (.executor(let left), .executor(let right)): left === right
+        default: false
+        }
+    }
 }
 
 /// The table of methods a server answers, built once at start-up.

@@ -144,6 +144,8 @@ extension RPCServer {
         case .concurrencyPool:
             // A handler that may block its thread must not hold the event loop.
             group.addTask(executorPreference: globalConcurrentExecutor, operation: call)
+        case .executor(let executor):
+            group.addTask(executorPreference: executor, operation: call)
         }
     }
 

@@ -37,13 +37,17 @@ final class Latch: Sendable {
 /// handler there.
 @Suite("RPC handler and caller placement", .timeLimit(.minutes(1)))
 struct RPCPlacementTests {
+    /// A thread of the tests' own for the blocking handler: blocking it holds none of the cooperative pool's
+    /// threads, which the whole parallel suite shares.
+    static let blockingThread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     static func router(probe: Probe, latch: Latch = Latch()) -> RPCRouter {
         var router = makeRouter(probe: probe)
         router.register(WhereAmI.self) { _, _ in .init(onEventLoop: MultiThreadedEventLoopGroup.currentEventLoop != nil) }
         router.register(WhereAmIPooled.self, placement: .concurrencyPool) { _, _ in
             .init(onEventLoop: MultiThreadedEventLoopGroup.currentEventLoop != nil)
         }
-        router.register(Block.self, placement: .concurrencyPool) { _, _ in
+        router.register(Block.self, placement: .executor(EventLoopTaskExecutor(eventLoop: blockingThread.next()))) { _, _ in
             probe.started.add(1, ordering: .relaxed)
             latch.wait()
             probe.completed.add(1, ordering: .relaxed)
@@ -57,6 +61,7 @@ struct RPCPlacementTests {
         let router = Self.router(probe: Probe())
         #expect(router.placement(of: WhereAmI.name) == .eventLoop)
         #expect(router.placement(of: WhereAmIPooled.name) == .concurrencyPool)
+        #expect(router.placement(of: Block.name) != .concurrencyPool)
         try await RPCTestServer.with(router: router) { _, address, _ in
             let client = RPCClient(address: address)
             defer { client.close() }
@@ -73,7 +78,7 @@ struct RPCPlacementTests {
         }
     }
 
-    @Test("a blocking .concurrencyPool handler does not stall the other calls on its connection")
+    @Test("a blocking handler placed on its own executor does not stall the other calls on its connection")
     func blockingHandler() async throws {
         let probe = Probe(), latch = Latch()
         try await RPCTestServer.with(router: Self.router(probe: probe, latch: latch)) { _, address, _ in
@@ -85,9 +90,8 @@ struct RPCPlacementTests {
                 #expect(await Eventually.wait(timeout: .seconds(10)) { probe.started.load(ordering: .relaxed) == 1 })
                 // The handler now blocks its thread until released. Had it been given the event loop, the loop could
                 // read no more frames: these calls would time out and the latch would only open after 10 s.
-                // (Few calls: the blocked thread is one of the cooperative pool's, shared with the parallel suite.)
                 do {
-                    for index in 1...3 {
+                    for index in 1...20 {
                         let reply = try await client.call(Echo.self, .init(value: "during", n: index), timeout: .seconds(5))
                         #expect(reply.n == index)
                     }
