@@ -30,16 +30,21 @@ enum RPCCodec {
     }()
     static let decoder = JSONDecoder()
 
+    /// Appends the JSON text of `value`: written directly when ``WireEncoding`` can, else by `JSONEncoder`.
+    static func writeBody<T: Encodable>(_ value: T, into buffer: inout ByteBuffer) throws {
+        if WireEncoding.encode(value, into: &buffer) { return }
+        buffer.writeBytes(try encoder.encode(value))
+    }
+
     static func request<P: Encodable>(id: RPCID, method: String, params: P, ctx: RPCCallContext?) throws -> ByteBuffer {
-        let body = try encoder.encode(params)
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(body.count + method.utf8.count + 96)
+        buffer.reserveCapacity(method.utf8.count + 256)
         buffer.writeStaticString(#"{"jsonrpc":"2.0","id":"#)
         write(id, into: &buffer)
         buffer.writeStaticString(#","method":"#)
         writeQuoted(method, into: &buffer)
         buffer.writeStaticString(#","params":"#)
-        buffer.writeBytes(body)
+        try writeBody(params, into: &buffer)
         if let ctx, ctx.requestID != nil || ctx.timeoutMs != nil {
             buffer.writeStaticString(#","ctx":{"#)
             var first = true
@@ -72,13 +77,12 @@ enum RPCCodec {
     }
 
     static func result<R: Encodable>(id: RPCID, result: R) throws -> ByteBuffer {
-        let body = try encoder.encode(result)
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(body.count + 48)
+        buffer.reserveCapacity(256)
         buffer.writeStaticString(#"{"jsonrpc":"2.0","id":"#)
         write(id, into: &buffer)
         buffer.writeStaticString(#","result":"#)
-        buffer.writeBytes(body)
+        try writeBody(result, into: &buffer)
         buffer.writeStaticString("}\n")
         return buffer
     }
@@ -108,6 +112,12 @@ enum RPCCodec {
     /// Writes `text` as a JSON string literal.
     static func writeQuoted(_ text: String, into buffer: inout ByteBuffer) {
         buffer.writeStaticString("\"")
+        defer { buffer.writeStaticString("\"") }
+        // Most strings need no escapes: one copy.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            buffer.writeString(text)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
@@ -121,7 +131,6 @@ enum RPCCodec {
             default: buffer.writeInteger(byte)
             }
         }
-        buffer.writeStaticString("\"")
     }
 }
 

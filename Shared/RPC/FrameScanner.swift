@@ -34,16 +34,14 @@ struct ScannedFrame {
             throw NotAnObject()
         }
         try scanner.forEachMember { key, value in
-            switch key {
-            case "jsonrpc": jsonrpc = value
-            case "id": id = value
-            case "method": method = value
-            case "params": params = value
-            case "result": result = value
-            case "error": error = value
-            case "ctx": ctx = value
-            default: break
-            }
+            // Keys compared as bytes: no String per member.
+            if key.elementsEqual("jsonrpc".utf8) { jsonrpc = value }
+            else if key.elementsEqual("id".utf8) { id = value }
+            else if key.elementsEqual("method".utf8) { method = value }
+            else if key.elementsEqual("params".utf8) { params = value }
+            else if key.elementsEqual("result".utf8) { result = value }
+            else if key.elementsEqual("error".utf8) { error = value }
+            else if key.elementsEqual("ctx".utf8) { ctx = value }
         }
         scanner.skipWhitespace()
         guard scanner.atEnd else { throw SyntaxError() }
@@ -71,9 +69,40 @@ struct JSONSyntax {
         }
     }
 
-    /// Walks an object at the current position, calling `body` with each member's key (when it is a plain
-    /// ASCII key without escapes; other keys are skipped) and the byte range of its value.
-    mutating func forEachMember(_ body: (String, Range<Int>) throws -> Void) throws {
+    /// Walks an object at the current position, calling `body` with each member's key bytes (when it is a key
+    /// without escapes; other keys are skipped) and the byte range of its value.
+    mutating func forEachMember(_ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void) throws {
+        try walkObject(reportKeys: true) { key, value, escaped in
+            if !escaped { try body(key, value) }
+        }
+    }
+
+    /// Like ``forEachMember(_:)``, but reports every member: `escaped` tells that the key bytes hold escapes.
+    mutating func forEachMemberWithEscapes(_ body: (UnsafeRawBufferPointer?, Range<Int>, Bool) throws -> Void) throws {
+        try walkObject(reportKeys: true, body)
+    }
+
+    /// Walks an array at the current position, calling `body` with the byte range of each element.
+    mutating func forEachElement(_ body: (Range<Int>) throws -> Void) throws {
+        try expect(UInt8(ascii: "["))
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") { index += 1; return }
+        while true {
+            skipWhitespace()
+            let start = index
+            try skipValue()
+            try body(start..<index)
+            skipWhitespace()
+            guard let next = peek() else { throw ScannedFrame.SyntaxError() }
+            index += 1
+            if next == UInt8(ascii: "]") { return }
+            guard next == UInt8(ascii: ",") else { throw ScannedFrame.SyntaxError() }
+        }
+    }
+
+    /// Walks an object; without `reportKeys` it only validates it (nested values are skipped unseen).
+    private mutating func walkObject(reportKeys: Bool,
+                                     _ body: (UnsafeRawBufferPointer, Range<Int>, Bool) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         depth += 1
         defer { depth -= 1 }
@@ -83,13 +112,13 @@ struct JSONSyntax {
             skipWhitespace()
             let keyStart = index + 1
             let hasEscape = try skipString()
-            let key = hasEscape ? nil : String(decoding: UnsafeRawBufferPointer(rebasing: bytes[keyStart..<(index - 1)]), as: UTF8.self)
+            let keyEnd = index - 1
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
             let valueStart = index
             try skipValue()
-            if let key { try body(key, valueStart..<index) }
+            if reportKeys { try body(UnsafeRawBufferPointer(rebasing: bytes[keyStart..<keyEnd]), valueStart..<index, hasEscape) }
             skipWhitespace()
             guard let next = peek() else { throw ScannedFrame.SyntaxError() }
             index += 1
@@ -105,7 +134,7 @@ struct JSONSyntax {
         case UInt8(ascii: "\""): _ = try skipString()
         case UInt8(ascii: "{"):
             guard depth < 512 else { throw ScannedFrame.SyntaxError() }
-            try forEachMember { _, _ in }
+            try walkObject(reportKeys: false) { _, _, _ in }
         case UInt8(ascii: "["):
             guard depth < 512 else { throw ScannedFrame.SyntaxError() }
             index += 1

@@ -31,21 +31,64 @@ public protocol RPCErrorConvertible: Error {
     var rpcError: RPCError { get }
 }
 
+/// Where a method's handler runs.
+///
+/// A short call spends most of its round trip on thread hand-offs: on an idle machine each hop to another thread is
+/// a wake-up of 10–20 µs. So by default a handler runs on the event loop of the connection that read its request
+/// (the thread that decoded the frame and will write the answer): a handler that answers without suspending costs
+/// no hop at all, and one that awaits (an actor, GRDB's async `read`/`write`, an HTTP fetch) suspends without holding
+/// the loop. What must never run there is work that *blocks the thread*: synchronous file or database I/O, a lock held
+/// for long, a `sleep`, or CPU work of more than a few hundred microseconds (it would stall every other call and
+/// every other channel on that loop). Such a method registers with ``concurrencyPool`` — or, when it may block for
+/// long, with ``executor(_:)`` and an executor of its own threads, so that it does not hold one of the few threads of
+/// Swift's cooperative pool either.
+public enum RPCHandlerPlacement: Sendable, Equatable {
+    /// On the connection's event loop (the default): for handlers that only compute briefly or suspend.
+    case eventLoop
+    /// On Swift's global concurrent executor: for handlers that may block their thread briefly.
+    case concurrencyPool
+    /// On the given executor (for example one over a dedicated thread): for handlers that may block for long.
+    case executor(any TaskExecutor)
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        switch (lhs, rhs) {
+        case (.eventLoop, .eventLoop), (.concurrencyPool, .concurrencyPool): true
+        case (.executor(let left), .executor(let right)): left === right
+        default: false
+        }
+    }
+}
+
 /// The table of methods a server answers, built once at start-up.
 public struct RPCRouter: Sendable {
     typealias Handler = @Sendable (_ frame: InboundFrame, _ id: RPCID, _ context: RPCRequestContext) async throws -> ByteBuffer
 
-    private(set) var handlers: [String: Handler] = [:]
+    /// A registered method: its handler and where it runs.
+    struct Route: Sendable {
+        let placement: RPCHandlerPlacement
+        let handler: Handler
+
+        init(placement: RPCHandlerPlacement, handler: @escaping Handler) {
+            self.placement = placement
+            self.handler = handler
+        }
+    }
+
+    private(set) var routes: [String: Route] = [:]
 
     /// Creates an empty router.
     public init() {}
 
     /// Registers the handler of a typed method, replacing any earlier one of the same name.
+    ///
+    /// `placement` says where the handler runs (see ``RPCHandlerPlacement``): keep the default unless the handler
+    /// may block its thread.
     public mutating func register<M: RPCMethod>(
         _ method: M.Type,
+        placement: RPCHandlerPlacement = .eventLoop,
         _ handler: @escaping @Sendable (M.Params, RPCRequestContext) async throws -> M.Result
     ) {
-        handlers[M.name] = { frame, id, context in
+        routes[M.name] = Route(placement: placement) { frame, id, context in
             let params: M.Params
             do {
                 params = try frame.params(M.Params.self)
@@ -57,8 +100,11 @@ public struct RPCRouter: Sendable {
         }
     }
 
+    /// Where `method`'s handler runs, or nil when it is not registered.
+    public func placement(of method: String) -> RPCHandlerPlacement? { routes[method]?.placement }
+
     /// The names of the registered methods, sorted.
-    public var methodNames: [String] { handlers.keys.sorted() }
+    public var methodNames: [String] { routes.keys.sorted() }
 }
 
 /// A short, client-safe description of a decoding error: the path and what was wrong, without type internals.

@@ -44,7 +44,7 @@ extension RPCServer {
                         self.logger.warning("closing RPC connection", metadata: ["error": "\(error)"])
                         self.metrics.rejected(code: RPCErrorCode.invalidRequest)
                         outbound.send(RPCCodec.error(id: nil, RPCError(code: RPCErrorCode.invalidRequest, message: error.description)))
-                        channel.close(promise: nil)
+                        outbound.closeAfterPendingWrites()
                     } catch {
                         self.logger.debug("RPC connection ended", metadata: ["error": "\(error)"])
                     }
@@ -110,7 +110,7 @@ extension RPCServer {
         default:
             break
         }
-        guard let handler = router.handlers[method] else {
+        guard let route = router.routes[method] else {
             metrics.rejected(code: RPCErrorCode.methodNotFound)
             reply(outbound, RPCCodec.error(id: id, RPCError(code: RPCErrorCode.methodNotFound, message: "unknown method '\(method)'")),
                   group: &group)
@@ -129,12 +129,23 @@ extension RPCServer {
             return
         }
         let context = RPCRequestContext(method: method, requestID: frame.context?.requestID, baseLogger: logger)
-        // An immediate child task runs on this thread until its first suspension: a quick handler answers without
-        // a hop to another thread, while a handler that awaits I/O still runs concurrently with the next frames.
-        group.addImmediateTask {
+        let handler = route.handler
+        let call: @Sendable () async -> Void = {
             let response = await self.execute(handler, frame: frame, id: id, context: context, connectionID: connectionID)
             outbound.send(response)
-            self.finishCall(connectionID: connectionID)
+            self.finishCall(connectionID: connectionID, outbound: outbound)
+        }
+        switch route.placement {
+        case .eventLoop:
+            // An immediate child task runs on this thread (the event loop, by the connection task's executor
+            // preference) until its first suspension: a quick handler answers without a hop to another thread,
+            // while a handler that awaits I/O still runs concurrently with the next frames.
+            group.addImmediateTask(operation: call)
+        case .concurrencyPool:
+            // A handler that may block its thread must not hold the event loop.
+            group.addTask(executorPreference: globalConcurrentExecutor, operation: call)
+        case .executor(let executor):
+            group.addTask(executorPreference: executor, operation: call)
         }
     }
 
@@ -200,14 +211,15 @@ extension RPCServer {
     }
 
     /// Marks a call finished; closes the connection if the server is draining and it was the last one.
-    private func finishCall(connectionID: UInt64) {
-        let closeChannel = state.withLock { state -> (any Channel)? in
-            guard var entry = state.connections[connectionID] else { return nil }
+    private func finishCall(connectionID: UInt64, outbound: WriteBatcher<ByteBuffer>) {
+        let close = state.withLock { state -> Bool in
+            guard var entry = state.connections[connectionID] else { return false }
             entry.inFlight -= 1
             state.connections[connectionID] = entry
-            return state.draining && entry.inFlight == 0 ? entry.channel : nil
+            return state.draining && entry.inFlight == 0
         }
-        closeChannel?.close(promise: nil)
+        // After the answer just sent: this may run on the event loop, where a direct close would overtake it.
+        if close { outbound.closeAfterPendingWrites() }
     }
 }
 

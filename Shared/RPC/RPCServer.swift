@@ -21,13 +21,19 @@ public final class RPCServer: Service, Sendable {
         public var socketMode: Int
         /// Name used in logs and metrics (`market-svc`).
         public var serviceName: String
+        /// Whether a connection's calls run on its event loop (default), except methods registered with
+        /// ``RPCHandlerPlacement/concurrencyPool``. When false every handler runs on the global concurrent executor,
+        /// as before this option existed — kept so the benchmark can measure the difference in one run.
+        public var handlersOnEventLoop: Bool
 
         /// Creates a configuration.
-        public init(address: RPCAddress, serviceName: String, maxFrameBytes: Int = 8 << 20, socketMode: Int = 0o660) {
+        public init(address: RPCAddress, serviceName: String, maxFrameBytes: Int = 8 << 20, socketMode: Int = 0o660,
+                    handlersOnEventLoop: Bool = true) {
             self.address = address
             self.serviceName = serviceName
             self.maxFrameBytes = maxFrameBytes
             self.socketMode = socketMode
+            self.handlersOnEventLoop = handlersOnEventLoop
         }
     }
 
@@ -77,7 +83,12 @@ public final class RPCServer: Service, Sendable {
                 do {
                     try await serverChannel.executeThenClose { inbound in
                         for try await connection in inbound {
-                            group.addTask { await self.serve(connection) }
+                            // The connection's task prefers its event loop: reading frames, running handlers (see
+                            // RPCHandlerPlacement) and writing answers then happen on one thread, without hand-offs.
+                            // Child tasks inherit the preference; default actors they call run there too while free.
+                            let executor: (any TaskExecutor)? = configuration.handlersOnEventLoop
+                                ? EventLoopTaskExecutor(eventLoop: connection.channel.eventLoop) : nil
+                            group.addTask(executorPreference: executor) { await self.serve(connection) }
                         }
                     }
                 } catch {
@@ -99,7 +110,8 @@ public final class RPCServer: Service, Sendable {
             state.draining = true
             return state.connections.values.filter { $0.inFlight == 0 }.map(\.channel)
         }
-        for channel in idle { channel.close(promise: nil) }
+        // Queued behind any answer still waiting on the loop (a call that just finished counts as idle already).
+        for channel in idle { WriteBatcher<ByteBuffer>.closeAfterPendingWrites(of: channel) }
     }
 
     private func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never> {

@@ -4,8 +4,9 @@ import Synchronization
 /// Hands writes from many tasks to a channel in batches: one event-loop hop and one flush carry every write queued
 /// since the last batch, instead of a hop, a wake-up and a syscall per write.
 ///
-/// Order is preserved. A `close()` issued after a `send` (from the same task) runs after that write has left,
-/// because both are queued on the event loop in that order.
+/// Order is preserved. Close the channel with ``closeAfterPendingWrites(of:)``: it runs after every write sent
+/// before it has left, also when called on the event loop itself (where a plain `channel.close` would run at once,
+/// ahead of the batch still queued).
 final class WriteBatcher<Element: Sendable>: Sendable {
     private struct Pending {
         var items: [Element] = []
@@ -45,5 +46,15 @@ final class WriteBatcher<Element: Sendable>: Sendable {
             for item in items { channel.write(item, promise: nil) }
             channel.flush()
         }
+    }
+
+    /// Closes `channel` once the writes already queued on its event loop (this batcher's included) have been flushed.
+    static func closeAfterPendingWrites(of channel: any Channel) {
+        channel.eventLoop.execute { channel.close(promise: nil) }
+    }
+
+    /// Closes the channel once every item sent before this call has been written.
+    func closeAfterPendingWrites() {
+        Self.closeAfterPendingWrites(of: channel)
     }
 }

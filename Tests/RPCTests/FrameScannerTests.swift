@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 @testable import RPC
 import Testing
@@ -66,5 +67,26 @@ struct FrameScannerTests {
         #expect(frame.id == .value(.string("i\"d")))
         #expect(frame.context == RPCCallContext(requestID: "r\"1", timeoutMs: 250))
         #expect(try frame.params([String: String].self) == ["k": "v\"\\\u{7}"])
+    }
+
+    @Test("ctx is read the same as JSONDecoder reads it (fast path and fallback)", arguments: [
+        #"{"request_id":"req-1","timeout_ms":250}"#,
+        #"{ "timeout_ms" : 10000 , "request_id" : "a b" }"#,
+        #"{"request_id":null,"timeout_ms":null}"#,
+        #"{"timeout_ms":-5}"#,
+        #"{"request_id":"r\"1\u00e9"}"#,
+        #"{"timeout_ms":1.5}"#,
+        #"{"timeout_ms":"250"}"#,
+        #"{"timeout_ms":92233720368547758070}"#,
+        #"{"request_id":7}"#,
+        #"{"other":{"request_id":"x"},"timeout_ms":3}"#,
+        #"{}"#,
+        #"[1]"#,
+        #""text""#,
+    ])
+    func contextMatchesDecoder(ctx: String) throws {
+        let frame = try InboundFrame(ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"m","ctx":"# + ctx + "}"))
+        let expected = try? JSONDecoder().decode(RPCCallContext.self, from: Data(ctx.utf8))
+        #expect(frame.context == expected)
     }
 }

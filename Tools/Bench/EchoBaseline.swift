@@ -7,8 +7,8 @@ import RPC
 /// The baseline: a bare NIO server that echoes each newline-delimited frame, and a pipelining client for it.
 enum EchoBaseline {
     /// Starts the echo server on a Unix socket.
-    static func start(path: String) async throws -> any Channel {
-        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    static func start(path: String, group: any EventLoopGroup) async throws -> any Channel {
+        try await ServerBootstrap(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NDJSONFrameDecoder(maxFrameBytes: 1 << 20)))
@@ -40,8 +40,8 @@ enum EchoBaseline {
 
         private init(channel: any Channel) { self.channel = channel }
 
-        static func connect(path: String) async throws -> Client {
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        static func connect(path: String, group: any EventLoopGroup) async throws -> Client {
+            let channel = try await ClientBootstrap(group: group)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NDJSONFrameDecoder(maxFrameBytes: 1 << 20)))

@@ -118,8 +118,12 @@ public struct StoreHandlers: Sendable {
             let lines = try await store.integrityCheck()
             return .init(ok: lines == ["ok"], lines: lines)
         }
-        router.register(StoreAPI.CreateBackup.self) { _, _ in try await housekeeping.runBackup() }
-        router.register(StoreAPI.ListBackups.self) { _, _ in
+        // Backups create, list and delete files with synchronous file-system calls (and open a database queue),
+        // so these two run on the concurrency pool, not on the connection's event loop. Every other store method
+        // reaches SQLite only through GRDB's async `read`/`write`, which run on GRDB's own queues and merely
+        // suspend the handler.
+        router.register(StoreAPI.CreateBackup.self, placement: .concurrencyPool) { _, _ in try await housekeeping.runBackup() }
+        router.register(StoreAPI.ListBackups.self, placement: .concurrencyPool) { _, _ in
             .init(directory: housekeeping.configuration.backupDirectory, backups: try housekeeping.listBackups())
         }
         router.register(StoreAPI.RunRetention.self) { _, _ in try await housekeeping.runRetention() }
