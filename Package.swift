@@ -256,7 +256,7 @@ let package = Package(
                     path: "Tests/GatewayTests", swiftSettings: strict),
         .testTarget(name: "ProviderWireTests", dependencies: ["ProviderWire", "CryptoModels"],
                     path: "Tests/ProviderWireTests", swiftSettings: strict),
-        .testTarget(name: "ProviderKitTests", dependencies: ["ProviderKit", "RPC", "CryptoModels", "Contracts"],
+        .testTarget(name: "ProviderKitTests", dependencies: ["ProviderKit", "RPC", "CryptoModels", "Contracts"] + nio,
                     path: "Tests/ProviderKitTests", swiftSettings: strict),
         .testTarget(name: "MarketTests", dependencies: ["Market", "ProviderKit", "ProviderWire", "CryptoModels", "Contracts", "RPC", "ServiceKit", "ReplayUpstream", .product(name: "Logging", package: "swift-log")],
                     path: "Tests/MarketTests", swiftSettings: strict),

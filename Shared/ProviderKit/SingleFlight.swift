@@ -4,7 +4,10 @@ import Synchronization
 /// wait for its result instead of starting their own (so 100 identical requests make one upstream call).
 ///
 /// The first caller (the leader) runs the operation in its own task; if the leader is cancelled, the followers
-/// receive its cancellation error, like every other failure of the shared call.
+/// receive its cancellation error, like every other failure of the shared call. The operation runs on Swift's
+/// global concurrent executor even when the leader's task prefers an RPC connection's event loop: the shared work
+/// is an upstream fetch plus parsing of a possibly large body, which must not hold that loop (see
+/// `RPCHandlerPlacement`).
 public final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private typealias Waiter = CheckedContinuation<Result<Value, any Error>?, Never>
     private let inFlight = Mutex<[Key: [Waiter]]>([:])
@@ -29,7 +32,7 @@ public final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Send
         if let shared { return try shared.get() }
         let result: Result<Value, any Error>
         do {
-            result = .success(try await operation())
+            result = .success(try await withTaskExecutorPreference(globalConcurrentExecutor) { try await operation() })
         } catch {
             result = .failure(error)
         }

@@ -42,12 +42,13 @@ public enum DefiService {
         setup.services.append(HTTPClientShutdown(http: http))
     }
 
-    /// Registers the `defi.*` methods.
+    /// Registers the `defi.*` methods. They filter, sort and merge lists of thousands of protocols or daily points
+    /// per call — CPU work of milliseconds — so they run on the concurrency pool, not on the connection's event loop.
     static func register(_ engine: DefiEngine, on router: inout RPCRouter) {
-        router.register(Defi.Protocols.self) { params, _ in try await engine.protocols(params) }
-        router.register(Defi.ProtocolDetail.self) { params, _ in try await engine.protocolDetail(params) }
-        router.register(Defi.Chains.self) { params, _ in try await engine.chains(params) }
-        router.register(Defi.TvlChart.self) { params, _ in try await engine.tvlChart(params) }
+        router.register(Defi.Protocols.self, placement: .concurrencyPool) { params, _ in try await engine.protocols(params) }
+        router.register(Defi.ProtocolDetail.self, placement: .concurrencyPool) { params, _ in try await engine.protocolDetail(params) }
+        router.register(Defi.Chains.self, placement: .concurrencyPool) { params, _ in try await engine.chains(params) }
+        router.register(Defi.TvlChart.self, placement: .concurrencyPool) { params, _ in try await engine.tvlChart(params) }
     }
 }
 

@@ -16,7 +16,8 @@ public enum NewsService {
         let storeClient = RPCClient(address: try setup.settings.rpcAddress(of: .store))
         let store = RPCNewsStore(client: storeClient)
         let handler = SentimentSummaryHandler(aggregator: SentimentAggregator(store: store))
-        setup.router.register(News.SentimentSummary.self) { params, _ in try await handler.summary(params) }
+        // The summary aggregates up to 10,000 stored items per call: CPU work kept off the connection's event loop.
+        setup.router.register(News.SentimentSummary.self, placement: .concurrencyPool) { params, _ in try await handler.summary(params) }
         guard settings.collectorEnabled else { return }
 
         let http = ProviderHTTP(configuration: .init(
