@@ -271,7 +271,7 @@ let package = Package(
                                                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                                .product(name: "AsyncHTTPClient", package: "async-http-client")],
                     path: "Tests/NewsSentimentTests", swiftSettings: strict),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference"],
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"],
                     path: "Tests/InferenceTests", swiftSettings: strict),
         .testTarget(name: "ReplayUpstreamTests", dependencies: ["ReplayUpstream",
                                                                .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Inference
+import TestSupport
 import Testing
 
 /// The classifier's last layer runs for the `[CLS]` rows only (``OutputRows/firstOfEachSequence``); it must give the
@@ -47,38 +48,44 @@ struct FirstRowShortcutTests {
     }
 
     @Test("product model: shortcut logits equal the full last layer's within 1e-5 on real headlines")
-    func productModelLogits() throws {
-        let engine = try TransformerEngine(directory: Self.productModel(), options: .init(threadCount: 1))
-        let ids = engine.encode(Self.headlines).map(\.ids)
-        #expect(Set(ids.map(\.count)).count == ids.count, "headlines of distinct lengths")
-        let worst = try Self.compare(engine, ids)
-        print("CLS-only last layer, product model: max |Δlogit| = \(worst)")
-        #expect(worst <= 1e-5)
+    func productModelLogits() async throws {
+        try await HeavyWork.run {
+            let engine = try TransformerEngine(directory: Self.productModel(), options: .init(threadCount: 1))
+            let ids = engine.encode(Self.headlines).map(\.ids)
+            #expect(Set(ids.map(\.count)).count == ids.count, "headlines of distinct lengths")
+            let worst = try Self.compare(engine, ids)
+            print("CLS-only last layer, product model: max |Δlogit| = \(worst)")
+            #expect(worst <= 1e-5)
+        }
     }
 
     @Test("random BERT and DistilBERT classifiers: shortcut logits equal the full computation's",
           arguments: ["tiny-bert", "tiny-distilbert", "tiny-distilbert-bf16"])
-    func tinyModelLogits(model: String) throws {
-        let engine = try TransformerEngine(directory: Fixtures.url(model), options: .init(threadCount: 1, tokensPerChunk: 64))
-        let reference = try Fixtures.decode(Fixtures.TinyLogits.self, "\(model)/logits.json")
-        let worst = try Self.compare(engine, reference.cases.map(\.ids))
-        #expect(worst <= 1e-5, "\(model): max |Δlogit| = \(worst)")
+    func tinyModelLogits(model: String) async throws {
+        try await HeavyWork.run {
+            let engine = try TransformerEngine(directory: Fixtures.url(model), options: .init(threadCount: 1, tokensPerChunk: 64))
+            let reference = try Fixtures.decode(Fixtures.TinyLogits.self, "\(model)/logits.json")
+            let worst = try Self.compare(engine, reference.cases.map(\.ids))
+            #expect(worst <= 1e-5, "\(model): max |Δlogit| = \(worst)")
+        }
     }
 
     @Test("the shortcut's [CLS] rows equal the full forward pass's first rows (packed batch of mixed lengths)")
-    func firstRowsMatch() throws {
-        let engine = try TransformerEngine(directory: Fixtures.url("tiny-distilbert"), options: .init(threadCount: 1))
-        let ids = engine.encode(Self.headlines).map(\.ids)
-        let h = engine.configuration.hiddenSize
-        var workspace = Workspace()
-        let full = engine.encoder.forward(ids[...], rows: .all, workspace: &workspace) { hidden, starts in
-            starts.map { Array(UnsafeBufferPointer(start: hidden + $0 * h, count: h)) }
+    func firstRowsMatch() async throws {
+        try await HeavyWork.run {
+            let engine = try TransformerEngine(directory: Fixtures.url("tiny-distilbert"), options: .init(threadCount: 1))
+            let ids = engine.encode(Self.headlines).map(\.ids)
+            let h = engine.configuration.hiddenSize
+            var workspace = Workspace()
+            let full = engine.encoder.forward(ids[...], rows: .all, workspace: &workspace) { hidden, starts in
+                starts.map { Array(UnsafeBufferPointer(start: hidden + $0 * h, count: h)) }
+            }
+            let first = engine.encoder.forward(ids[...], rows: .firstOfEachSequence, workspace: &workspace) { hidden, starts in
+                #expect(starts == Array(0..<ids.count))
+                return starts.map { Array(UnsafeBufferPointer(start: hidden + $0 * h, count: h)) }
+            }
+            #expect(full.count == first.count)
+            for (a, b) in zip(full, first) { #expect(maxAbsDiff(a, b) <= 1e-5) }
         }
-        let first = engine.encoder.forward(ids[...], rows: .firstOfEachSequence, workspace: &workspace) { hidden, starts in
-            #expect(starts == Array(0..<ids.count))
-            return starts.map { Array(UnsafeBufferPointer(start: hidden + $0 * h, count: h)) }
-        }
-        #expect(full.count == first.count)
-        for (a, b) in zip(full, first) { #expect(maxAbsDiff(a, b) <= 1e-5) }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Inference
 import InferenceKernels
+import TestSupport
 import Testing
 
 /// `cdt_linear_accumulate` (Shared/InferenceKernels) against OpenBLAS `cblas_sgemm` on the shapes the encoder uses
@@ -61,42 +62,48 @@ struct SmallKernelTests {
     }
 
     @Test("fp32 products equal cblas_sgemm's within rounding; strides respected", arguments: 0..<shapes.count)
-    func matchesBLAS(shape: Int) throws {
-        try #require(Kernels.smallKernelSupported, "needs AVX-512F")
-        let (rows, outputs, inputs) = Self.shapes[shape]
-        let (kernel, reference, paddingKept) = try Self.both(rows: rows, outputs: outputs, inputs: inputs, integers: false)
-        #expect(paddingKept)
-        // Both sum `inputs` products of values in [-1, 1]; only the order of the additions differs.
-        let tolerance = Float(inputs).squareRoot() * 4e-6 + 1e-6
-        #expect(maxAbsDiff(kernel, reference) <= tolerance, "\(rows)×\(outputs)×\(inputs): \(maxAbsDiff(kernel, reference))")
+    func matchesBLAS(shape: Int) async throws {
+        try await HeavyWork.run {
+            try #require(Kernels.smallKernelSupported, "needs AVX-512F")
+            let (rows, outputs, inputs) = Self.shapes[shape]
+            let (kernel, reference, paddingKept) = try Self.both(rows: rows, outputs: outputs, inputs: inputs, integers: false)
+            #expect(paddingKept)
+            // Both sum `inputs` products of values in [-1, 1]; only the order of the additions differs.
+            let tolerance = Float(inputs).squareRoot() * 4e-6 + 1e-6
+            #expect(maxAbsDiff(kernel, reference) <= tolerance, "\(rows)×\(outputs)×\(inputs): \(maxAbsDiff(kernel, reference))")
+        }
     }
 
     @Test("exactly representable sums are bit-identical to cblas_sgemm's", arguments: 0..<shapes.count)
-    func exactOnIntegers(shape: Int) throws {
-        try #require(Kernels.smallKernelSupported, "needs AVX-512F")
-        let (rows, outputs, inputs) = Self.shapes[shape]
-        let (kernel, reference, paddingKept) = try Self.both(rows: rows, outputs: outputs, inputs: inputs, integers: true)
-        #expect(paddingKept)
-        #expect(kernel == reference)
+    func exactOnIntegers(shape: Int) async throws {
+        try await HeavyWork.run {
+            try #require(Kernels.smallKernelSupported, "needs AVX-512F")
+            let (rows, outputs, inputs) = Self.shapes[shape]
+            let (kernel, reference, paddingKept) = try Self.both(rows: rows, outputs: outputs, inputs: inputs, integers: true)
+            #expect(paddingKept)
+            #expect(kernel == reference)
+        }
     }
 
     @Test("Kernels.linear (kernel below the crossover, OpenBLAS above) equals a plain loop on both sides of it",
           arguments: [1, 2, 3, 23, 160, 161, 200])
-    func linearAcrossCrossover(rows: Int) throws {
-        let blas = try OpenBLAS.shared.get()
-        let inputs = 40, outputs = 21
-        let input = Self.values(rows * inputs, seed: 5, integers: true)
-        let weight = Self.values(outputs * inputs, seed: 6, integers: true)
-        var output = [Float](repeating: 1, count: rows * outputs)
-        output.withUnsafeMutableBufferPointer { out in
-            Kernels.linear(blas, input: input, rows: rows, inputWidth: inputs, weight: weight, outputWidth: outputs, output: out.baseAddress!)
-        }
-        var expected = [Float](repeating: 1, count: rows * outputs)
-        for r in 0..<rows {
-            for o in 0..<outputs {
-                for i in 0..<inputs { expected[r * outputs + o] += input[r * inputs + i] * weight[o * inputs + i] }
+    func linearAcrossCrossover(rows: Int) async throws {
+        try await HeavyWork.run {
+            let blas = try OpenBLAS.shared.get()
+            let inputs = 40, outputs = 21
+            let input = Self.values(rows * inputs, seed: 5, integers: true)
+            let weight = Self.values(outputs * inputs, seed: 6, integers: true)
+            var output = [Float](repeating: 1, count: rows * outputs)
+            output.withUnsafeMutableBufferPointer { out in
+                Kernels.linear(blas, input: input, rows: rows, inputWidth: inputs, weight: weight, outputWidth: outputs, output: out.baseAddress!)
             }
+            var expected = [Float](repeating: 1, count: rows * outputs)
+            for r in 0..<rows {
+                for o in 0..<outputs {
+                    for i in 0..<inputs { expected[r * outputs + o] += input[r * inputs + i] * weight[o * inputs + i] }
+                }
+            }
+            #expect(output == expected)
         }
-        #expect(output == expected)
     }
 }
