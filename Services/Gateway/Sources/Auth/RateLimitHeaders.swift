@@ -42,23 +42,41 @@ enum RateLimitHeaders {
     }
 
     /// A `RateLimit` value: `"minute";r=29;t=2, "day";r=999;t=41200`.
+    /// Written straight into the string's storage (one allocation; was an array, then a copy into a string).
     static func stateValue(_ decision: RateDecision) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        if let minute = decision.minute {
-            bytes.append(contentsOf: #""minute";r="#.utf8)
-            appendDecimal(minute.remaining, to: &bytes)
-            bytes.append(contentsOf: ";t=".utf8)
-            appendDecimal(minute.resetSeconds, to: &bytes)
+        String(unsafeUninitializedCapacity: 128) { buffer in // ≤ 2 × (10 + 2 × 19 digits) + 2 bytes
+            var count = 0
+            func write(_ text: StaticString) {
+                text.withUTF8Buffer { bytes in
+                    for byte in bytes { buffer[count] = byte; count += 1 }
+                }
+            }
+            func write(_ value: Int) {
+                var value = max(0, value)
+                var divisor = 1
+                while divisor <= value / 10 { divisor *= 10 }
+                repeat {
+                    buffer[count] = UInt8(truncatingIfNeeded: value / divisor) + 0x30
+                    count += 1
+                    value %= divisor
+                    divisor /= 10
+                } while divisor > 0
+            }
+            if let minute = decision.minute {
+                write(#""minute";r="#)
+                write(minute.remaining)
+                write(";t=")
+                write(minute.resetSeconds)
+            }
+            if let day = decision.day {
+                if count > 0 { write(", ") }
+                write(#""day";r="#)
+                write(day.remaining)
+                write(";t=")
+                write(day.resetSeconds)
+            }
+            return count
         }
-        if let day = decision.day {
-            if !bytes.isEmpty { bytes.append(contentsOf: ", ".utf8) }
-            bytes.append(contentsOf: #""day";r="#.utf8)
-            appendDecimal(day.remaining, to: &bytes)
-            bytes.append(contentsOf: ";t=".utf8)
-            appendDecimal(day.resetSeconds, to: &bytes)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends a non-negative integer's decimal digits (negative values are written as 0; none occur).
