@@ -108,6 +108,7 @@ struct QueryScanTests {
             digits.removeAll()
             RateLimitHeaders.appendDecimal(value, to: &digits)
             #expect(String(decoding: digits, as: UTF8.self) == String(value))
+            #expect(RateLimitHeaders.decimal(value) == String(value))
         }
     }
 }

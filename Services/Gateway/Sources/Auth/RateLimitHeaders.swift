@@ -34,9 +34,9 @@ enum RateLimitHeaders {
         fields.append(policy)
         fields.append(HTTPField(name: .rateLimit, value: stateValue(decision)))
         if let binding = decision.binding {
-            fields.append(HTTPField(name: .xRateLimitLimit, value: String(binding.quota)))
-            fields.append(HTTPField(name: .xRateLimitRemaining, value: String(binding.remaining)))
-            fields.append(HTTPField(name: .xRateLimitReset, value: String(binding.resetSeconds)))
+            fields.append(HTTPField(name: .xRateLimitLimit, value: decimal(binding.quota)))
+            fields.append(HTTPField(name: .xRateLimitRemaining, value: decimal(binding.remaining)))
+            fields.append(HTTPField(name: .xRateLimitReset, value: decimal(binding.resetSeconds)))
         }
         if !decision.allowed { fields[.retryAfter] = String(decision.retryAfterSeconds) }
     }
@@ -75,6 +75,24 @@ enum RateLimitHeaders {
                 write(";t=")
                 write(day.resetSeconds)
             }
+            return count
+        }
+    }
+
+    /// A non-negative integer's decimal digits (negative values are written as 0; none occur), written straight
+    /// into a (small, unallocated) string: cheaper than the generic `String(_:)` of an integer.
+    static func decimal(_ value: Int) -> String {
+        String(unsafeUninitializedCapacity: 20) { buffer in
+            var value = max(0, value)
+            var divisor = 1
+            while divisor <= value / 10 { divisor *= 10 }
+            var count = 0
+            repeat {
+                buffer[count] = UInt8(truncatingIfNeeded: value / divisor) + 0x30
+                count += 1
+                value %= divisor
+                divisor /= 10
+            } while divisor > 0
             return count
         }
     }
