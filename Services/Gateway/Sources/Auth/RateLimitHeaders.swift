@@ -46,53 +46,55 @@ enum RateLimitHeaders {
     static func stateValue(_ decision: RateDecision) -> String {
         String(unsafeUninitializedCapacity: 128) { buffer in // ≤ 2 × (10 + 2 × 19 digits) + 2 bytes
             var count = 0
-            func write(_ text: StaticString) {
-                text.withUTF8Buffer { bytes in
-                    for byte in bytes { buffer[count] = byte; count += 1 }
-                }
-            }
-            func write(_ value: Int) {
-                var value = max(0, value)
-                var divisor = 1
-                while divisor <= value / 10 { divisor *= 10 }
-                repeat {
-                    buffer[count] = UInt8(truncatingIfNeeded: value / divisor) + 0x30
-                    count += 1
-                    value %= divisor
-                    divisor /= 10
-                } while divisor > 0
-            }
             if let minute = decision.minute {
-                write(#""minute";r="#)
-                write(minute.remaining)
-                write(";t=")
-                write(minute.resetSeconds)
+                write(#""minute";r="#, to: buffer, at: &count)
+                write(minute.remaining, to: buffer, at: &count)
+                write(";t=", to: buffer, at: &count)
+                write(minute.resetSeconds, to: buffer, at: &count)
             }
             if let day = decision.day {
-                if count > 0 { write(", ") }
-                write(#""day";r="#)
-                write(day.remaining)
-                write(";t=")
-                write(day.resetSeconds)
+                if count > 0 { write(", ", to: buffer, at: &count) }
+                write(#""day";r="#, to: buffer, at: &count)
+                write(day.remaining, to: buffer, at: &count)
+                write(";t=", to: buffer, at: &count)
+                write(day.resetSeconds, to: buffer, at: &count)
             }
             return count
         }
     }
 
-    /// A non-negative integer's decimal digits (negative values are written as 0; none occur), written straight
-    /// into a (small, unallocated) string: cheaper than the generic `String(_:)` of an integer.
+    /// Writes ASCII text at `count` and advances it (the buffer is large enough).
+    @inline(__always)
+    static func write(_ text: StaticString, to buffer: UnsafeMutableBufferPointer<UInt8>, at count: inout Int) {
+        let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        for byte in bytes {
+            buffer[count] = byte
+            count += 1
+        }
+    }
+
+    /// Writes a non-negative integer's decimal digits at `count` and advances it (negative values are written as 0;
+    /// none occur).
+    @inline(__always)
+    static func write(_ value: Int, to buffer: UnsafeMutableBufferPointer<UInt8>, at count: inout Int) {
+        var value = max(0, value)
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        repeat {
+            buffer[count] = UInt8(truncatingIfNeeded: value / divisor) + 0x30
+            count += 1
+            value %= divisor
+            divisor /= 10
+        } while divisor > 0
+    }
+
+    /// A non-negative integer's decimal digits (negative values are written as 0; none occur): up to 15 digits
+    /// written straight into a small (unallocated) string, cheaper than the generic `String(_:)` of an integer.
     static func decimal(_ value: Int) -> String {
-        String(unsafeUninitializedCapacity: 20) { buffer in
-            var value = max(0, value)
-            var divisor = 1
-            while divisor <= value / 10 { divisor *= 10 }
+        guard value < 1_000_000_000_000_000 else { return String(value) } // > 15 digits: not a small string
+        return String(unsafeUninitializedCapacity: 15) { buffer in
             var count = 0
-            repeat {
-                buffer[count] = UInt8(truncatingIfNeeded: value / divisor) + 0x30
-                count += 1
-                value %= divisor
-                divisor /= 10
-            } while divisor > 0
+            write(value, to: buffer, at: &count)
             return count
         }
     }
