@@ -38,6 +38,39 @@ struct QueryScanTests {
         #expect(AuthMiddleware.credentialParameter(in: "") == nil)
     }
 
+    @Test("the one-pass symbols scan agrees with parameter lookup and item count, and defers encoded lists")
+    func symbolsScans() {
+        func scan(_ query: String) -> AuthMiddleware.SymbolsScan {
+            var text = query
+            return text.withUTF8 { AuthMiddleware.symbolsScan($0) }
+        }
+        #expect(scan("symbols=BTC,ETH") == .count(2))
+        #expect(scan("vs=usd&symbols=BTC,,ETH,&x=1") == .count(2))
+        #expect(scan("symbols= , + ,BTC") == .count(1))
+        #expect(scan("symbols=") == .count(0))
+        #expect(scan("a=1&&symbols=SOL&symbols=ADA,BTC") == .count(1))
+        #expect(scan("symbolsx=BTC&symbol=ETH") == .absent)
+        #expect(scan("symbols") == .absent)
+        #expect(scan("") == .absent)
+        #expect(scan("symbols=BTC%2CETH") == .encoded)
+        #expect(scan("symbols=é,日本") == .count(2))
+    }
+
+    @Test("credential names are still found behind the first pass: every name, any case, encoded, after others")
+    func credentialFirstPass() {
+        for name in AuthMiddleware.credentialParameters {
+            #expect(AuthMiddleware.credentialParameter(in: "symbols=BTC&\(name.uppercased())=1") == name)
+            #expect(AuthMiddleware.credentialParameter(in: "\(name)") == name)
+        }
+        #expect(AuthMiddleware.credentialParameter(in: "%6Bey=1") == "key")
+        #expect(AuthMiddleware.credentialParameter(in: "kex=1&abc=2&tokens=3&symbols=api_key") == nil)
+    }
+
+    @Test("tier ordinals index Tier.allCases")
+    func tierOrdinals() {
+        #expect(Tier.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal })
+    }
+
     @Test("the Bearer token is taken as the split-lowercase-trim parsing took it")
     func bearerTokens() {
         #expect(AuthMiddleware.bearerToken("Bearer abc.def.ghi") == "abc.def.ghi")
@@ -75,6 +108,7 @@ struct QueryScanTests {
             digits.removeAll()
             RateLimitHeaders.appendDecimal(value, to: &digits)
             #expect(String(decoding: digits, as: UTF8.self) == String(value))
+            #expect(RateLimitHeaders.decimal(value) == String(value))
         }
     }
 }

@@ -23,8 +23,16 @@ public struct AccessPolicy: Sendable {
     public let protectedPrefixes: [(prefix: String, scope: String)]
     /// Templates that are never counted.
     public let uncounted: Set<String>
-    /// `protected` indexed by template, then method (no string building per request).
-    let byTemplate: [String: [String: String]]
+    /// `uncounted` and `protected` in one table by template (one hash of the template per request), the protected
+    /// ones then by method (no string building per request).
+    let byTemplate: [String: Listed]
+    /// A template's entry in ``byTemplate``.
+    enum Listed: Sendable {
+        /// Never counted.
+        case uncounted
+        /// Protected: the scope by method.
+        case protected([String: String])
+    }
     /// `protectedPrefixes` with their trailing `/`, built once (was a string concatenation per prefix per request).
     let prefixMatches: [(prefix: String, subpaths: String, scope: String)]
 
@@ -33,12 +41,14 @@ public struct AccessPolicy: Sendable {
         self.protected = protected
         self.protectedPrefixes = protectedPrefixes
         self.uncounted = uncounted
-        var index: [String: [String: String]] = [:]
+        var methods: [String: [String: String]] = [:]
         for (key, scope) in protected {
             let parts = key.split(separator: " ", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            index[String(parts[1]), default: [:]][String(parts[0])] = scope
+            methods[String(parts[1]), default: [:]][String(parts[0])] = scope
         }
+        var index = methods.mapValues(Listed.protected)
+        for template in uncounted { index[template] = .uncounted }
         byTemplate = index
         prefixMatches = protectedPrefixes.map { ($0.prefix, $0.prefix + "/", $0.scope) }
     }
@@ -62,8 +72,11 @@ public struct AccessPolicy: Sendable {
     /// The access of a request to a matched template (nil: no route matched).
     public func access(method: HTTPRequest.Method, template: String?) -> Access {
         guard let template else { return .limited }
-        if uncounted.contains(template) { return .uncounted }
-        if let scope = byTemplate[template]?[method.rawValue] { return .requires(scope: scope) }
+        switch byTemplate[template] {
+        case .uncounted?: return .uncounted
+        case .protected(let methods)?: if let scope = methods[method.rawValue] { return .requires(scope: scope) }
+        case nil: break
+        }
         for (prefix, subpaths, scope) in prefixMatches where template == prefix || template.hasPrefix(subpaths) {
             return .requires(scope: scope)
         }

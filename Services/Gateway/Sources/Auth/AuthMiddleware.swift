@@ -46,7 +46,7 @@ struct AuthMiddleware: RouterMiddleware {
                 context.identity = try await authenticate(request, context: context)
                 if case .requires(let scope) = access { try authorize(context.identity, scope: scope) }
                 try checkRequestSize(request, identity: context.identity)
-                decision = security.limiter.acquire(context.identity.limitKey, limits: security.configuration.limits(for: context.identity.tier))
+                decision = security.limiter.acquire(context.identity.limitKey, limits: security.limits(for: context.identity.tier))
                 if let decision, !decision.allowed {
                     throw RateLimitHeaders.problem(decision, tier: context.identity.tier)
                 }
@@ -56,7 +56,7 @@ struct AuthMiddleware: RouterMiddleware {
             response = edge.problem(for: error, request: request, context: context).response(requestID: context.requestID)
         }
         if let decision, decision.allowed {
-            RateLimitHeaders.apply(decision, policy: security.policyHeaders[context.identity.tier], to: &response.headers)
+            RateLimitHeaders.apply(decision, policy: security.policyHeaders[context.identity.tier.ordinal], to: &response.headers)
         }
         audit(request, context: context, response: response, started: started)
         return response
@@ -135,8 +135,42 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     /// The first query parameter whose (percent-decoded, lower-cased) name would carry a credential.
-    /// Scans bytes without allocating unless a name is percent-encoded (rare).
+    /// Scans bytes without allocating unless a name is percent-encoded (rare). A first pass over the contiguous
+    /// bytes settles the common case (no name of a credential's length and first letter, none encoded) with no
+    /// generic index arithmetic; anything else takes the exact scan.
     static func credentialParameter(in query: String) -> String? {
+        let candidate = query.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                var encoded = false
+                while end < bytes.count, bytes[end] != 0x3D, bytes[end] != 0x26 { // = &
+                    if bytes[end] == 0x25 { encoded = true } // %
+                    end += 1
+                }
+                let length = end - start
+                if encoded || (length <= credentialNameMaxLength && length > 0
+                    && credentialShapes[length] & (1 << UInt64((bytes[start] | 0x20) & 63)) != 0) {
+                    return true
+                }
+                while end < bytes.count, bytes[end] != 0x26 { end += 1 }
+                start = end + 1
+            }
+            return false
+        }
+        if candidate == false { return nil }
+        return exactCredentialParameter(in: query)
+    }
+
+    /// For each name length, a bit per first letter (lower-cased, modulo 64) that some credential name has.
+    static let credentialShapes: [UInt64] = {
+        var shapes = [UInt64](repeating: 0, count: credentialNameMaxLength + 1)
+        for name in credentialParameters { shapes[name.utf8.count] |= 1 << UInt64(name.utf8.first! & 63) }
+        return shapes
+    }()
+
+    /// ``credentialParameter(in:)`` without the first pass.
+    static func exactCredentialParameter(in query: String) -> String? {
         let utf8 = query.utf8
         var start = utf8.startIndex
         while start < utf8.endIndex {
@@ -187,6 +221,45 @@ struct AuthMiddleware: RouterMiddleware {
         return nil
     }
 
+    /// What ``symbolsScan(_:)`` found.
+    enum SymbolsScan: Equatable {
+        /// No `symbols` parameter.
+        case absent
+        /// The first `symbols` parameter has this many items (as ``itemCount(_:)`` counts them).
+        case count(Int)
+        /// The first `symbols` parameter is percent-encoded: decode it.
+        case encoded
+    }
+
+    /// The first `symbols=` parameter of a query's bytes and its item count, in one pass over contiguous bytes
+    /// (``parameter(_:in:)`` and ``itemCount(_:)`` with no generic index arithmetic).
+    static func symbolsScan(_ bytes: UnsafeBufferPointer<UInt8>) -> SymbolsScan {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x26 { end += 1 } // &
+            if end - start >= 8, bytes[start] == 0x73, bytes[start + 1] == 0x79, bytes[start + 2] == 0x6D, // s y m
+               bytes[start + 3] == 0x62, bytes[start + 4] == 0x6F, bytes[start + 5] == 0x6C, // b o l
+               bytes[start + 6] == 0x73, bytes[start + 7] == 0x3D { // s =
+                var count = 0
+                var filled = false
+                for index in (start + 8)..<end {
+                    let byte = bytes[index]
+                    if byte == 0x25 { return .encoded } // %
+                    if byte == 0x2C { // ,
+                        if filled { count += 1 }
+                        filled = false
+                    } else if byte != 0x20 && byte != 0x2B { // space, +
+                        filled = true
+                    }
+                }
+                return .count(filled ? count + 1 : count)
+            }
+            start = end + 1
+        }
+        return .absent
+    }
+
     /// The number of comma-separated items with something other than spaces or `+` in them.
     static func itemCount(_ list: Substring) -> Int {
         var count = 0
@@ -234,14 +307,21 @@ struct AuthMiddleware: RouterMiddleware {
 
     /// Applies the tier's cap on symbols per call.
     func checkRequestSize(_ request: Request, identity: Identity) throws {
-        guard let maxSymbols = security.configuration.limits(for: identity.tier).maxSymbols,
-              let query = request.uri.query, query.utf8.count > 8,
-              let list = Self.parameter("symbols", in: query) else { return }
+        guard let maxSymbols = security.limits(for: identity.tier).maxSymbols,
+              let query = request.uri.query, query.utf8.count > 8 else { return }
         let count: Int
-        if list.utf8.contains(0x25) { // %: rare, decode properly
-            count = String(list).removingPercentEncoding.map { Self.itemCount(Substring($0)) } ?? maxSymbols + 1
-        } else {
-            count = Self.itemCount(list)
+        switch query.utf8.withContiguousStorageIfAvailable(Self.symbolsScan) {
+        case .absent?:
+            return
+        case .count(let items)?:
+            count = items
+        case .encoded?, nil: // %: rare, decode properly
+            guard let list = Self.parameter("symbols", in: query) else { return }
+            if list.utf8.contains(0x25) {
+                count = String(list).removingPercentEncoding.map { Self.itemCount(Substring($0)) } ?? maxSymbols + 1
+            } else {
+                count = Self.itemCount(list)
+            }
         }
         guard count <= maxSymbols else {
             throw Problem(type: "tier-limit", title: "Request too large for the tier", status: .contentTooLarge,
@@ -253,7 +333,7 @@ struct AuthMiddleware: RouterMiddleware {
     /// The 401 for failed authentication, charged to the client address; a 429 once that address is over its limits.
     func refuse(_ reason: String, context: GatewayContext, tokenError: Bool = false) -> Problem {
         let address = context.identity
-        if let decision = security.limiter.acquire(address.limitKey, limits: security.configuration.limits(for: .anonymous)),
+        if let decision = security.limiter.acquire(address.limitKey, limits: security.limits(for: .anonymous)),
            !decision.allowed {
             return RateLimitHeaders.problem(decision, tier: .anonymous)
         }

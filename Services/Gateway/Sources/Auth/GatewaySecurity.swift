@@ -23,8 +23,11 @@ public struct GatewaySecurity: Sendable {
     public let audit: AuditRecorder?
     /// The clock of limits, tokens and the cache.
     public let clock: AuthClock
-    /// Each limited tier's `RateLimit-Policy` header field, built once.
-    let policyHeaders: [Tier: HTTPField]
+    /// Each tier's `RateLimit-Policy` header field (nil when unlimited), built once, indexed by ``Tier/ordinal``
+    /// (an array, not a `[Tier: …]` dictionary: hashing a `String`-backed enum hashes its raw value).
+    let policyHeaders: [HTTPField?]
+    /// Each tier's limits, indexed by ``Tier/ordinal`` (read twice per limited request).
+    let tierLimits: [TierLimits]
     /// The `ADMIN_API_KEY` bootstrap's progress, when a key is configured (reported in `/api/health`).
     public internal(set) var adminKeyStatus: AdminKeyStatus?
     /// Long-running parts to run in the process's service group (audit writer and recorder, admin bootstrap).
@@ -43,10 +46,12 @@ public struct GatewaySecurity: Sendable {
         self.audit = audit
         self.clock = clock
         self.services = services
-        self.policyHeaders = Dictionary(uniqueKeysWithValues: Tier.allCases.compactMap { tier in
-            RateLimitHeaders.policyField(configuration.limits(for: tier)).map { (tier, $0) }
-        })
+        self.tierLimits = Tier.allCases.map { configuration.limits(for: $0) }
+        self.policyHeaders = Tier.allCases.map { RateLimitHeaders.policyField(configuration.limits(for: $0)) }
     }
+
+    /// The limits of a tier (``AuthConfiguration/limits(for:)`` without a dictionary look-up).
+    func limits(for tier: Tier) -> TierLimits { tierLimits[tier.ordinal] }
 
     /// The production security context: keys and audit through store-svc, the signing key from the settings
     /// (``SecretBootstrap``), `ADMIN_API_KEY` bootstrapped. Throws a ``ConfigurationError`` for settings the

@@ -10,6 +10,17 @@ public enum Tier: String, Sendable, Hashable, Codable, CaseIterable {
     case enterprise
     /// Unlimited, may administer keys.
     case admin
+
+    /// The position in ``allCases``, for per-tier tables (cheaper than hashing the raw value).
+    public var ordinal: Int {
+        switch self {
+        case .anonymous: 0
+        case .free: 1
+        case .pro: 2
+        case .enterprise: 3
+        case .admin: 4
+        }
+    }
 }
 
 /// Who is calling: an API key (presented directly or through a JWT) or an anonymous client address.

@@ -34,31 +34,69 @@ enum RateLimitHeaders {
         fields.append(policy)
         fields.append(HTTPField(name: .rateLimit, value: stateValue(decision)))
         if let binding = decision.binding {
-            fields.append(HTTPField(name: .xRateLimitLimit, value: String(binding.quota)))
-            fields.append(HTTPField(name: .xRateLimitRemaining, value: String(binding.remaining)))
-            fields.append(HTTPField(name: .xRateLimitReset, value: String(binding.resetSeconds)))
+            fields.append(HTTPField(name: .xRateLimitLimit, value: decimal(binding.quota)))
+            fields.append(HTTPField(name: .xRateLimitRemaining, value: decimal(binding.remaining)))
+            fields.append(HTTPField(name: .xRateLimitReset, value: decimal(binding.resetSeconds)))
         }
         if !decision.allowed { fields[.retryAfter] = String(decision.retryAfterSeconds) }
     }
 
     /// A `RateLimit` value: `"minute";r=29;t=2, "day";r=999;t=41200`.
+    /// Written straight into the string's storage (one allocation; was an array, then a copy into a string).
     static func stateValue(_ decision: RateDecision) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        if let minute = decision.minute {
-            bytes.append(contentsOf: #""minute";r="#.utf8)
-            appendDecimal(minute.remaining, to: &bytes)
-            bytes.append(contentsOf: ";t=".utf8)
-            appendDecimal(minute.resetSeconds, to: &bytes)
+        String(unsafeUninitializedCapacity: 128) { buffer in // ≤ 2 × (10 + 2 × 19 digits) + 2 bytes
+            var count = 0
+            if let minute = decision.minute {
+                write(#""minute";r="#, to: buffer, at: &count)
+                write(minute.remaining, to: buffer, at: &count)
+                write(";t=", to: buffer, at: &count)
+                write(minute.resetSeconds, to: buffer, at: &count)
+            }
+            if let day = decision.day {
+                if count > 0 { write(", ", to: buffer, at: &count) }
+                write(#""day";r="#, to: buffer, at: &count)
+                write(day.remaining, to: buffer, at: &count)
+                write(";t=", to: buffer, at: &count)
+                write(day.resetSeconds, to: buffer, at: &count)
+            }
+            return count
         }
-        if let day = decision.day {
-            if !bytes.isEmpty { bytes.append(contentsOf: ", ".utf8) }
-            bytes.append(contentsOf: #""day";r="#.utf8)
-            appendDecimal(day.remaining, to: &bytes)
-            bytes.append(contentsOf: ";t=".utf8)
-            appendDecimal(day.resetSeconds, to: &bytes)
+    }
+
+    /// Writes ASCII text at `count` and advances it (the buffer is large enough).
+    @inline(__always)
+    static func write(_ text: StaticString, to buffer: UnsafeMutableBufferPointer<UInt8>, at count: inout Int) {
+        let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        for byte in bytes {
+            buffer[count] = byte
+            count += 1
         }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes a non-negative integer's decimal digits at `count` and advances it (negative values are written as 0;
+    /// none occur).
+    @inline(__always)
+    static func write(_ value: Int, to buffer: UnsafeMutableBufferPointer<UInt8>, at count: inout Int) {
+        var value = max(0, value)
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        repeat {
+            buffer[count] = UInt8(truncatingIfNeeded: value / divisor) + 0x30
+            count += 1
+            value %= divisor
+            divisor /= 10
+        } while divisor > 0
+    }
+
+    /// A non-negative integer's decimal digits (negative values are written as 0; none occur): up to 15 digits
+    /// written straight into a small (unallocated) string, cheaper than the generic `String(_:)` of an integer.
+    static func decimal(_ value: Int) -> String {
+        guard value < 1_000_000_000_000_000 else { return String(value) } // > 15 digits: not a small string
+        return String(unsafeUninitializedCapacity: 15) { buffer in
+            var count = 0
+            write(value, to: buffer, at: &count)
+            return count
+        }
     }
 
     /// Appends a non-negative integer's decimal digits (negative values are written as 0; none occur).
