@@ -106,4 +106,31 @@ struct SmallKernelTests {
             #expect(output == expected)
         }
     }
+
+    @Test("the two-thread column split is bit-identical to one call of the kernel (the encoder's shapes and odd widths)",
+          arguments: [(23, 1152, 384), (23, 384, 1536), (5, 1536, 384), (3, 64, 1543), (33, 100, 384), (160, 385, 384)])
+    func splitMatchesOneCall(shape: (Int, Int, Int)) async throws {
+        try await HeavyWork.run {
+            guard Kernels.smallKernelSupported else { return }
+            let (rows, outputs, inputs) = shape
+            let ldc = outputs + 5
+            let input = Self.values(rows * inputs, seed: UInt64(rows + inputs), integers: false)
+            let weight = Self.values(outputs * inputs, seed: UInt64(outputs * 3 + inputs), integers: false)
+            let start = Self.values(rows * ldc, seed: 7, integers: false)
+            var single = start, split = start
+            input.withUnsafeBufferPointer { a in
+                weight.withUnsafeBufferPointer { w in
+                    single.withUnsafeMutableBufferPointer { c in
+                        cdt_linear_accumulate(a.baseAddress!, inputs, w.baseAddress!, inputs, c.baseAddress!, ldc, rows, outputs, inputs)
+                    }
+                    split.withUnsafeMutableBufferPointer { c in
+                        Kernels.linearSplit(input: a.baseAddress!, rows: rows, inputWidth: inputs, weight: w.baseAddress!,
+                                            outputWidth: outputs, output: c.baseAddress!, outputStride: ldc)
+                    }
+                }
+            }
+            #expect(split == single, "\(shape)")
+            #expect(split != start, "the product changed the output")
+        }
+    }
 }
