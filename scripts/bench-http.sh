@@ -7,17 +7,7 @@ cd "$(dirname "$0")/.."
 : "${CRYPTODT_BIN:?CRYPTODT_BIN must point at the release build directory}"
 DURATION="${BENCH_HTTP_DURATION:-8s}"
 ROUNDS="${BENCH_HTTP_ROUNDS:-2}" # interleaved rounds of the auth on/off rows (medians are taken over them)
-work=$(mktemp -d /tmp/cdt-http-bench.XXXX)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-"$CRYPTODT_BIN/replay-upstream" --host 127.0.0.1 --port 0 --fixtures Tests/Fixtures > "$work/replay.out" 2> "$work/replay.log" &
-pids+=($!)
-for _ in $(seq 1 100); do grep -q "listening on" "$work/replay.out" 2>/dev/null && break; sleep 0.1; done
-replay="http://$(sed -n 's/^listening on //p' "$work/replay.out" | head -1)"
-# The captured /simple/price body (bitcoin) plus ethereum, served for the two-coin request the route makes.
-curl -s -X POST "$replay/_control/routes" -H 'content-type: application/json' -d '{"path": "/coingecko/api/v3/simple/price", "query": {"ids": "bitcoin,ethereum"}, "body": "{\"bitcoin\":{\"usd\":67187.3358936566,\"last_updated_at\":1711356300},\"ethereum\":{\"usd\":3590.12,\"last_updated_at\":1711356300}}"}' > /dev/null
+source scripts/bench-upstream.sh
 
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 # Limits high enough never to refuse during the run, so the limiter's accounting is measured, not 429s.

@@ -12,16 +12,7 @@ REQUESTS="${PROFILE_REQUESTS:-2000}"
 WARMUP="${PROFILE_WARMUP:-200}"
 out="${1:-$(mktemp -d /tmp/cdt-profile-auth.XXXX)}"
 mkdir -p "$out"
-work=$(mktemp -d /tmp/cdt-profile.XXXX)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-"$CRYPTODT_BIN/replay-upstream" --host 127.0.0.1 --port 0 --fixtures Tests/Fixtures > "$work/replay.out" 2> "$work/replay.log" &
-pids+=($!)
-for _ in $(seq 1 100); do grep -q "listening on" "$work/replay.out" 2>/dev/null && break; sleep 0.1; done
-replay="http://$(sed -n 's/^listening on //p' "$work/replay.out" | head -1)"
-curl -s -X POST "$replay/_control/routes" -H 'content-type: application/json' -d '{"path": "/coingecko/api/v3/simple/price", "query": {"ids": "bitcoin,ethereum"}, "body": "{\"bitcoin\":{\"usd\":67187.3358936566,\"last_updated_at\":1711356300},\"ethereum\":{\"usd\":3590.12,\"last_updated_at\":1711356300}}"}' > /dev/null
+source scripts/bench-upstream.sh
 
 # valgrind 3.19 cannot read Swift 6.3's DWARF 5 debug info (profile a copy without it: symbols stay) and writes into
 # the signal mask libdispatch passes to sigsuspend, which is read-only (a preloaded sigsuspend copies it first).
