@@ -133,4 +133,21 @@ struct SmallKernelTests {
             #expect(split != start, "the product changed the output")
         }
     }
+
+    @Test("the AVX-512 GELU equals the Swift erf form within float rounding, tails of every length included",
+          arguments: [1, 15, 16, 17, 1_000, 35_328])
+    func geluMatchesSwift(count: Int) throws {
+        guard Kernels.smallKernelSupported else { return }
+        let values = (0..<count).map { Float(-6 + 12 * Double($0) / Double(max(1, count - 1))) }
+        var vector = values
+        vector.withUnsafeMutableBufferPointer { cdt_gelu_erf($0.baseAddress!, count) }
+        var worst: Float = 0
+        for (x, y) in zip(values, vector) {
+            let reference = 0.5 * x * (1 + Kernels.erf(x * 0.70710678118654752440))
+            worst = max(worst, abs(y - reference))
+        }
+        #expect(worst <= 2e-6, "max |Δ| = \(worst)")
+        #expect(abs(vector.first!) < 1e-6, "GELU(-6) ≈ 0")
+        if count > 1 { #expect(vector.last! > 5.99, "GELU(6) ≈ 6") }
+    }
 }

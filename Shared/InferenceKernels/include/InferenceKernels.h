@@ -17,6 +17,10 @@ int cdt_small_gemm_supported(void);
 void cdt_linear_accumulate(const float *input, long lda, const float *weight, long ldw,
                            float *output, long ldc, long rows, long cols, long depth);
 
+/// Exact GELU in place, `x·½(1 + erf(x/√2))`, with the same rational erf as the Swift `Kernels.erf` (within a few
+/// float ULPs of it: the polynomial is evaluated with fused multiply-adds). Requires `cdt_small_gemm_supported()`.
+void cdt_gelu_erf(float *values, long count);
+
 #ifdef __cplusplus
 }
 #endif
