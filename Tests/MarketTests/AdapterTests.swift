@@ -21,7 +21,10 @@ struct AdapterTests {
         try await server.withRunning { address in
             let r = "http://127.0.0.1:\(address.port)"
             var env = ["COINGECKO_BASE_URL": "\(r)/coingecko/api/v3", "BINANCE_BASE_URL": "\(r)/binance", "KRAKEN_BASE_URL": "\(r)/kraken",
-                       "COINCAP_BASE_URL": "\(r)/coincap/v3", "CRYPTOCOMPARE_BASE_URL": "\(r)/cryptocompare"]
+                       "COINCAP_BASE_URL": "\(r)/coincap/v3", "CRYPTOCOMPARE_BASE_URL": "\(r)/cryptocompare",
+                       // These tests check parsing and mapping, not timeouts (FaultTests do): a generous deadline keeps
+                       // a busy start of the parallel suite from turning a slow local answer into a failure.
+                       "PROVIDER_TIMEOUT": "30"]
             env.merge(extra) { $1 }
             let settings = Settings(environment: env)
             let http = ProviderHTTP()
