@@ -33,7 +33,8 @@ struct DefiEngineTests {
                        "PROVIDER_TIMEOUT": "30"]  // generous: a busy start of the parallel suite must not look like a hang
             env.merge(extra) { $1 }
             let settings = Settings(environment: env)
-            let http = ProviderHTTP()
+            // The client's own connect/read timeouts too (1 s / 1.5 s by default), for the same reason.
+            let http = ProviderHTTP(configuration: .init(connectTimeout: .seconds(30), requestTimeout: .seconds(30)))
             let endpoint = ProviderEndpoint(configuration: DefiSettings.endpoint(settings), http: http)
             let engine = DefiEngine(settings: DefiSettings(settings: settings), endpoint: endpoint, logger: Logger(label: "test"))
             do {

@@ -27,7 +27,8 @@ struct AdapterTests {
                        "PROVIDER_TIMEOUT": "30"]
             env.merge(extra) { $1 }
             let settings = Settings(environment: env)
-            let http = ProviderHTTP()
+            // The client's own connect/read timeouts too (1 s / 1.5 s by default), for the same reason.
+            let http = ProviderHTTP(configuration: .init(connectTimeout: .seconds(30), requestTimeout: .seconds(30)))
             let endpoints = ProviderSettings.endpoints(settings).map { ProviderEndpoint(configuration: $0, http: http) }
             let engine = MarketEngine(settings: MarketSettings(settings: settings), registry: AssetRegistry(), endpoints: endpoints,
                                       logger: Logger(label: "test"))
