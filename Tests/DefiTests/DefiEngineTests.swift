@@ -7,6 +7,7 @@ import ReplayUpstream
 import RPC
 import ServiceKit
 import Synchronization
+import TestSupport
 import Testing
 @testable import Defi
 
@@ -33,17 +34,11 @@ struct DefiEngineTests {
                        "PROVIDER_TIMEOUT": "30"]  // generous: a busy start of the parallel suite must not look like a hang
             env.merge(extra) { $1 }
             let settings = Settings(environment: env)
-            // The client's own connect/read timeouts too (1 s / 1.5 s by default), for the same reason.
-            let http = ProviderHTTP(configuration: .init(connectTimeout: .seconds(30), requestTimeout: .seconds(30)))
-            let endpoint = ProviderEndpoint(configuration: DefiSettings.endpoint(settings), http: http)
-            let engine = DefiEngine(settings: DefiSettings(settings: settings), endpoint: endpoint, logger: Logger(label: "test"))
-            do {
+            try await PatientProviderHTTP.with { http in
+                let endpoint = ProviderEndpoint(configuration: DefiSettings.endpoint(settings), http: http)
+                let engine = DefiEngine(settings: DefiSettings(settings: settings), endpoint: endpoint, logger: Logger(label: "test"))
                 try await body(engine, server)
-            } catch {
-                await http.shutdown()
-                throw error
             }
-            await http.shutdown()
         }
     }
 

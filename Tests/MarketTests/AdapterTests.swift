@@ -6,6 +6,7 @@ import Logging
 import ProviderKit
 import ReplayUpstream
 import ServiceKit
+import TestSupport
 import Testing
 
 /// The provider adapters against the in-process replay upstream serving the real captures.
@@ -27,18 +28,12 @@ struct AdapterTests {
                        "PROVIDER_TIMEOUT": "30"]
             env.merge(extra) { $1 }
             let settings = Settings(environment: env)
-            // The client's own connect/read timeouts too (1 s / 1.5 s by default), for the same reason.
-            let http = ProviderHTTP(configuration: .init(connectTimeout: .seconds(30), requestTimeout: .seconds(30)))
-            let endpoints = ProviderSettings.endpoints(settings).map { ProviderEndpoint(configuration: $0, http: http) }
-            let engine = MarketEngine(settings: MarketSettings(settings: settings), registry: AssetRegistry(), endpoints: endpoints,
-                                      logger: Logger(label: "test"))
-            do {
+            try await PatientProviderHTTP.with { http in
+                let endpoints = ProviderSettings.endpoints(settings).map { ProviderEndpoint(configuration: $0, http: http) }
+                let engine = MarketEngine(settings: MarketSettings(settings: settings), registry: AssetRegistry(), endpoints: endpoints,
+                                          logger: Logger(label: "test"))
                 try await body(engine, server)
-            } catch {
-                await http.shutdown()
-                throw error
             }
-            await http.shutdown()
         }
     }
 
