@@ -1,4 +1,5 @@
 import Foundation
+import InferenceKernels
 
 /// Reusable activation buffers for one forward pass, grown on demand and kept between calls.
 struct Workspace: Sendable {
@@ -44,7 +45,7 @@ struct TransformerEncoder: Sendable {
         var firstHidden = 0, firstQuery = 0, firstContext = 0, firstScratch = 0
         var total = 0
 
-        init(tokens: Int, sequences: Int, longest: Int, hidden h: Int, inner: Int) {
+        init(tokens: Int, sequences: Int, longest: Int, hidden h: Int, inner: Int, headSize: Int) {
             func take(_ count: Int) -> Int {
                 defer { total += AlignedFloats.padded(count) }
                 return total
@@ -54,7 +55,8 @@ struct TransformerEncoder: Sendable {
             context = take(tokens * h)
             scratch = take(tokens * h)
             intermediate = take(tokens * inner)
-            scores = take(longest * longest)
+            // One sequence's scores (OpenBLAS path) or the attention kernel's key panel and score row.
+            scores = take(max(longest * longest, Kernels.smallKernelSupported ? cdt_attention_scratch_floats(longest, headSize) : 0))
             firstHidden = take(sequences * h)
             firstQuery = take(sequences * h)
             firstContext = take(sequences * h)
@@ -65,7 +67,7 @@ struct TransformerEncoder: Sendable {
     /// Floats of workspace a chunk of `tokens` tokens in `sequences` sequences whose longest is `longest` needs.
     func workspaceSize(tokens: Int, sequences: Int, longest: Int) -> Int {
         Regions(tokens: tokens, sequences: sequences, longest: longest,
-                hidden: configuration.hiddenSize, inner: configuration.intermediateSize).total
+                hidden: configuration.hiddenSize, inner: configuration.intermediateSize, headSize: configuration.headSize).total
     }
 
     /// Runs the encoder over `sequences` (valid ids, each of length `1...maxPositionEmbeddings`) and hands
@@ -87,7 +89,8 @@ struct TransformerEncoder: Sendable {
             total += sequence.count
             longest = max(longest, sequence.count)
         }
-        let regions = Regions(tokens: total, sequences: sequences.count, longest: longest, hidden: h, inner: inner)
+        let regions = Regions(tokens: total, sequences: sequences.count, longest: longest, hidden: h, inner: inner,
+                              headSize: c.headSize)
         workspace.reserve(regions.total)
         let activations = workspace.storage, parameters = weights.storage
         defer { withExtendedLifetime((activations, parameters)) {} }
@@ -151,10 +154,16 @@ struct TransformerEncoder: Sendable {
         Kernels.broadcastRows(p + layer.qkvBias.offset, rows: total, width: h3, into: qkv)
         Kernels.linear(blas, input: hidden, rows: total, inputWidth: h,
                        weight: p + layer.qkvWeight.offset, outputWidth: h3, output: qkv)
-        // Attention per sequence and head, at the sequence's own length.
+        // Attention per sequence (all heads in one kernel call on AVX-512 CPUs; else per head through OpenBLAS), at
+        // the sequence's own length.
         for (index, sequence) in sequences.enumerated() {
             let length = sequence.count
             let rows = qkv + starts[index] * h3
+            if Kernels.smallKernelSupported {
+                cdt_attention(rows, h3, length, rows + h, rows + 2 * h, h3, length, c.headCount, d, scale,
+                              context + starts[index] * h, h, scores)
+                continue
+            }
             for head in 0..<c.headCount {
                 let q = rows + head * d
                 Kernels.gemm(blas, m: length, n: length, k: d, a: q, lda: h3, b: q + h, ldb: h3, transposeB: true,
@@ -223,6 +232,11 @@ struct TransformerEncoder: Sendable {
         for (index, sequence) in sequences.enumerated() {
             let length = sequence.count
             let keys = qkv + starts[index] * h3 + h
+            if Kernels.smallKernelSupported {
+                cdt_attention(query + index * h, h, 1, keys, keys + h, h3, length, c.headCount, d, scale,
+                              context + index * h, h, scores)
+                continue
+            }
             for head in 0..<c.headCount {
                 Kernels.gemm(blas, m: 1, n: length, k: d, a: query + index * h + head * d, lda: h,
                              b: keys + head * d, ldb: h3, transposeB: true, c: scores, ldc: length, alpha: scale)

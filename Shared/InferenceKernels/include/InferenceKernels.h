@@ -21,6 +21,19 @@ void cdt_linear_accumulate(const float *input, long lda, const float *weight, lo
 /// float ULPs of it: the polynomial is evaluated with fused multiply-adds). Requires `cdt_small_gemm_supported()`.
 void cdt_gelu_erf(float *values, long count);
 
+/// Floats of 64-byte aligned scratch `cdt_attention` needs for a sequence of `length` tokens.
+long cdt_attention_scratch_floats(long length, long headSize);
+
+/// Scaled dot-product attention of one sequence, every head (head h's columns are `h·headSize ..< (h+1)·headSize`
+/// of each row): for query row i < queryRows, `p = softmax(scale · q_i · Kᵀ)` over the `length` key rows and
+/// `context[i·ldc + …] = p · V`. Queries, keys and values are row-major at strides `ldq`, `ldkv`, `ldkv`; `scratch` is
+/// 64-byte aligned with `cdt_attention_scratch_floats(length, headSize)` floats. Requires `cdt_small_gemm_supported()`;
+/// length, heads, headSize ≥ 1.
+void cdt_attention(const float *query, long ldq, long queryRows,
+                   const float *key, const float *value, long ldkv, long length,
+                   long heads, long headSize, float scale,
+                   float *context, long ldc, float *scratch);
+
 #ifdef __cplusplus
 }
 #endif
