@@ -68,28 +68,29 @@ enum Kernels {
     /// A single headline's dense layers (23 × 384 × 384 and up) are 10⁵–10⁶× the cost of the split's hand-off.
     static let splitMinimumWork = 1 << 20
 
-    /// The small-matrix kernel over two halves of the output columns at once (`DispatchQueue.concurrentPerform`), for
-    /// the engine's thread count ≥ 2: one headline's product streams its weights from L3/DRAM, and two cores stream
-    /// twice as much. Each output element is computed by exactly the same instructions as in one call — the split
-    /// falls on a multiple of 16 columns, the kernel's widest tile, so every tile keeps its shape — and the result
-    /// is bit-identical to the single-threaded product.
+    /// The small-matrix kernel on two threads at once (`DispatchQueue.concurrentPerform`), for the engine's thread
+    /// count ≥ 2: both take blocks of 64 output columns from a shared counter (`cdt_linear_accumulate_shared`) until
+    /// none is left, so when one core is slower — a busy hyperthread sibling on a shared VM — it simply takes fewer
+    /// blocks, where a fixed half each would wait for the slow one. Each output element is computed by exactly the
+    /// same instructions as in one call, and the result is bit-identical to the single-threaded product.
     static func linearSplit(
         input: UnsafePointer<Float>, rows: Int, inputWidth: Int,
         weight: UnsafePointer<Float>, outputWidth: Int, output: UnsafeMutablePointer<Float>, outputStride: Int
     ) {
-        let half = (outputWidth / 2 + 15) / 16 * 16
-        // Addresses cross into the concurrentPerform closure as integers (raw pointers are not Sendable); both
-        // halves write disjoint columns of `output` and only read `input` and `weight`, and concurrentPerform
-        // returns after both finished, so no access outlives this call or overlaps a write.
+        let counter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        counter.initialize(to: 0)
+        defer { counter.deallocate() }
+        // Addresses cross into the concurrentPerform closure as integers (raw pointers are not Sendable); the two
+        // threads write disjoint blocks of `output`'s columns (each block index is taken once, atomically), only read
+        // `input` and `weight`, and concurrentPerform returns after both finished, so no access outlives this call or
+        // overlaps a write.
         let inputAddress = UInt(bitPattern: input), weightAddress = UInt(bitPattern: weight)
-        let outputAddress = UInt(bitPattern: output)
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            let start = part == 0 ? 0 : half
-            let width = part == 0 ? half : outputWidth - half
-            let a = UnsafePointer<Float>(bitPattern: inputAddress)!
-            let w = UnsafePointer<Float>(bitPattern: weightAddress)! + start * inputWidth
-            let c = UnsafeMutablePointer<Float>(bitPattern: outputAddress)! + start
-            cdt_linear_accumulate(a, inputWidth, w, inputWidth, c, outputStride, rows, width, inputWidth)
+        let outputAddress = UInt(bitPattern: output), counterAddress = UInt(bitPattern: counter)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            cdt_linear_accumulate_shared(UnsafePointer<Float>(bitPattern: inputAddress)!, inputWidth,
+                                         UnsafePointer<Float>(bitPattern: weightAddress)!, inputWidth,
+                                         UnsafeMutablePointer<Float>(bitPattern: outputAddress)!, outputStride,
+                                         rows, outputWidth, inputWidth, UnsafeMutablePointer<Int>(bitPattern: counterAddress)!, 2)
         }
     }
 

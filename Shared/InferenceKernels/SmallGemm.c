@@ -123,39 +123,69 @@ CDT_TARGET static void band1(const float *A, long lda, const float *W, long ldw,
     band(1, 16, A, lda, W, ldw, C, ldc, m, cols, depth, pf);
 }
 
+/// Weight rows per block (96 KB at depth 384): the unit of the column loop, of prefetching and of sharing.
+#define CDT_BLOCK 64
+
+/// Every band of token rows over the block of weight rows [o, o + n), prefetching [ahead, ahead + aheadRows) rows.
+/// While every band works on this block, the next block's weight rows are prefetched into L2, spread evenly over all of
+/// this block's k-steps: the memory system then streams at the rate the tiles consume, instead of the first band alone
+/// issuing every prefetch and stalling on full fill buffers.
+static void block(const float *input, long lda, const float *weight, long ldw, float *output, long ldc,
+                  long rows, long o, long n, long depth, long ahead, long aheadRows) {
+    const long steps = (depth + 15) / 16; // k-steps of one tile
+    const long bands = rows / 4 + (rows % 4 != 0);
+    const float *w = weight + o * ldw;
+    float *c = output + o;
+    struct Prefetch pf = { (const char *)(weight + ahead * ldw), (const char *)(weight + (ahead + aheadRows) * ldw), 0 };
+    if (aheadRows > 0) {
+        long lines = (long)(pf.end - pf.next + 63) / 64;
+        long tiles = bands * ((n + 3) / 4); // an upper bound: band2/band1 tiles are wider
+        pf.perStep = (lines + tiles * steps - 1) / (tiles * steps);
+    }
+    long r = 0;
+    for (; r + 4 <= rows; r += 4) band4(input + r * lda, lda, w, ldw, c + r * ldc, ldc, 4, n, depth, &pf);
+    long left = rows - r;
+    if (left == 3) band4(input + r * lda, lda, w, ldw, c + r * ldc, ldc, 3, n, depth, &pf);
+    else if (left == 2) band2(input + r * lda, lda, w, ldw, c + r * ldc, ldc, 2, n, depth, &pf);
+    else if (left == 1) band1(input + r * lda, lda, w, ldw, c + r * ldc, ldc, 1, n, depth, &pf);
+}
+
+/// Rows of the block starting at row `o` of `cols` (0 past the end).
+static long blockRows(long o, long cols) { return o >= cols ? 0 : (cols - o < CDT_BLOCK ? cols - o : CDT_BLOCK); }
+
 void cdt_linear_accumulate(const float *input, long lda, const float *weight, long ldw,
                            float *output, long ldc, long rows, long cols, long depth) {
     // Column blocks outermost so each block of weight rows is read from memory once and then from cache for
     // every band of token rows.
-    const long block = 64;
-    const long steps = (depth + 15) / 16; // k-steps of one tile
-    const long bands = rows / 4 + (rows % 4 != 0);
-    for (long o = 0; o < cols; o += block) {
-        long n = cols - o < block ? cols - o : block;
-        const float *w = weight + o * ldw;
-        float *c = output + o;
-        // While every band works on this block, the next block's weight rows are prefetched into L2, spread evenly
-        // over all of this block's k-steps: the memory system then streams at the rate the tiles consume, instead of
-        // the first band alone issuing every prefetch and stalling on full fill buffers.
-        long next = cols - o - n < block ? cols - o - n : block;
-        struct Prefetch pf = { (const char *)(w + n * ldw), (const char *)(w + (n + next) * ldw), 0 };
-        if (next > 0) {
-            long lines = (long)(pf.end - pf.next + 63) / 64;
-            long tiles = bands * ((n + 3) / 4); // an upper bound: band2/band1 tiles are wider
-            pf.perStep = (lines + tiles * steps - 1) / (tiles * steps);
-        }
-        long r = 0;
-        for (; r + 4 <= rows; r += 4) band4(input + r * lda, lda, w, ldw, c + r * ldc, ldc, 4, n, depth, &pf);
-        long left = rows - r;
-        if (left == 3) band4(input + r * lda, lda, w, ldw, c + r * ldc, ldc, 3, n, depth, &pf);
-        else if (left == 2) band2(input + r * lda, lda, w, ldw, c + r * ldc, ldc, 2, n, depth, &pf);
-        else if (left == 1) band1(input + r * lda, lda, w, ldw, c + r * ldc, ldc, 1, n, depth, &pf);
+    for (long o = 0; o < cols; o += CDT_BLOCK) {
+        block(input, lda, weight, ldw, output, ldc, rows, o, blockRows(o, cols), depth, o + CDT_BLOCK,
+              blockRows(o + CDT_BLOCK, cols));
+    }
+}
+
+void cdt_linear_accumulate_shared(const float *input, long lda, const float *weight, long ldw,
+                                  float *output, long ldc, long rows, long cols, long depth,
+                                  long *next, long participants) {
+    for (;;) {
+        long index = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+        long o = index * CDT_BLOCK;
+        if (o >= cols) return;
+        // The block this participant will probably take next: `participants` blocks on.
+        long ahead = o + participants * CDT_BLOCK;
+        block(input, lda, weight, ldw, output, ldc, rows, o, blockRows(o, cols), depth, ahead, blockRows(ahead, cols));
     }
 }
 
 #else
 
 int cdt_small_gemm_supported(void) { return 0; }
+
+void cdt_linear_accumulate_shared(const float *input, long lda, const float *weight, long ldw,
+                                  float *output, long ldc, long rows, long cols, long depth,
+                                  long *next, long participants) {
+    (void)input; (void)lda; (void)weight; (void)ldw; (void)output; (void)ldc; (void)rows; (void)cols; (void)depth;
+    (void)next; (void)participants;
+}
 
 void cdt_linear_accumulate(const float *input, long lda, const float *weight, long ldw,
                            float *output, long ldc, long rows, long cols, long depth) {

@@ -20,8 +20,10 @@ struct SentimentBench: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Thread counts.") var threads: [Int] = [1, 2]
     @Option(help: "Python interpreter for the PyTorch baseline.") var python = "python3"
     @Flag(help: "Skip the PyTorch baseline.") var noTorch = false
-    @Option(help: "Rounds, alternating the engine's and PyTorch's measurements; each figure is the best round's.")
-    var rounds = 2
+    @Option(help: "Rounds, alternating the engine's and PyTorch's measurements; each figure is the best round's, and each ratio is also given as the median of the rounds' own ratios.")
+    var rounds = 4
+    @Option(help: "CPU that both sides' 1-thread measurements are pinned to (-1: not pinned). On a shared VM the two vCPUs can differ by 1.5× for minutes; pinning gives engine and PyTorch the same one.")
+    var cpu = 0
 
     struct Figures: Codable {
         var threads: Int
@@ -60,7 +62,9 @@ struct SentimentBench: AsyncParsableCommand {
             var figures: [Figures] = []
             for count in threads {
                 try TransformerEngine.setThreadCount(count)
-                figures.append(try measure(engine, texts: texts, threads: count))
+                figures.append(try CPUAffinity.pinned(to: count == 1 ? cpu : -1) {
+                    try measure(engine, texts: texts, threads: count)
+                })
             }
             swiftRounds.append(figures)
             if !noTorch { torchRounds.append(try runTorch(model: financial, textsFile: textsFile.path)) }
@@ -74,21 +78,30 @@ struct SentimentBench: AsyncParsableCommand {
             let results = torchRounds.compactMap { $0.results.first { $0.threads == count } }
             return results.isEmpty ? nil : Self.best(results)
         }
-        print("engine: OpenBLAS \(try TransformerEngine.blasCoreName()), model \(financial); best of \(swiftRounds.count) alternating rounds")
+        print("engine: OpenBLAS \(try TransformerEngine.blasCoreName()), model \(financial); best of \(swiftRounds.count) alternating rounds"
+              + (cpu >= 0 ? "; 1-thread figures of both pinned to CPU \(cpu)" : ""))
         print("")
-        print("| threads | figure | native engine | PyTorch \(torch?.torch ?? "-") | ratio |")
-        print("|---|---|---|---|---|")
+        print("| threads | figure | native engine | PyTorch \(torch?.torch ?? "-") | ratio of bests | median of round ratios (range) |")
+        print("|---|---|---|---|---|---|")
         for figures in swift {
             let base = torch?.results.first { $0.threads == figures.threads }
-            func row(_ name: String, _ mine: Double, _ theirs: Double?, lowerIsBetter: Bool, unit: String) {
-                let ratio = theirs.map { lowerIsBetter ? mine / $0 : mine / $0 }.map { String(format: "%.2f×", $0) } ?? "-"
-                print("| \(figures.threads) | \(name) | \(String(format: "%.2f", mine)) \(unit) | \(theirs.map { String(format: "%.2f", $0) } ?? "-") \(unit) | \(ratio) |")
+            let pairs = zip(swiftRounds, torchRounds).compactMap { engineRound, torchRound -> (Figures, Figures)? in
+                guard let mine = engineRound.first(where: { $0.threads == figures.threads }),
+                      let theirs = torchRound.results.first(where: { $0.threads == figures.threads }) else { return nil }
+                return (mine, theirs)
             }
-            row("single headline p50", figures.single_p50_ms, base?.single_p50_ms, lowerIsBetter: true, unit: "ms")
-            row("single headline p90", figures.single_p90_ms, base?.single_p90_ms, lowerIsBetter: true, unit: "ms")
-            row("23-token headline p50", figures.fixed_23_token_p50_ms, base?.fixed_23_token_p50_ms, lowerIsBetter: true, unit: "ms")
-            row("batch of 64 p50", figures.batch64_p50_ms, base?.batch64_p50_ms, lowerIsBetter: true, unit: "ms")
-            row("batch-64 throughput", figures.batch64_texts_per_s, base?.batch64_texts_per_s, lowerIsBetter: false, unit: "texts/s")
+            func row(_ name: String, _ value: KeyPath<Figures, Double>, unit: String) {
+                let mine = figures[keyPath: value], theirs = base?[keyPath: value]
+                let ratio = theirs.map { String(format: "%.2f×", mine / $0) } ?? "-"
+                let ratios = pairs.map { $0.0[keyPath: value] / $0.1[keyPath: value] }.sorted()
+                let spread = ratios.isEmpty ? "-" : String(format: "%.2f× (%.2f–%.2f)", Self.median(ratios), ratios.first!, ratios.last!)
+                print("| \(figures.threads) | \(name) | \(String(format: "%.2f", mine)) \(unit) | \(theirs.map { String(format: "%.2f", $0) } ?? "-") \(unit) | \(ratio) | \(spread) |")
+            }
+            row("single headline p50", \.single_p50_ms, unit: "ms")
+            row("single headline p90", \.single_p90_ms, unit: "ms")
+            row("23-token headline p50", \.fixed_23_token_p50_ms, unit: "ms")
+            row("batch of 64 p50", \.batch64_p50_ms, unit: "ms")
+            row("batch-64 throughput", \.batch64_texts_per_s, unit: "texts/s")
         }
         if !torchRounds.isEmpty { print("\nload average during the PyTorch runs: \(torchRounds.map(\.load_average))") }
         let rss = try await serviceRSS(financial: financial, crypto: crypto)
@@ -147,7 +160,7 @@ struct SentimentBench: AsyncParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, "Tools/parity/bench_torch.py", "--classify", model, "--texts-file", textsFile,
-                             "--iterations", String(iterations), "--threads"] + threads.map(String.init)
+                             "--iterations", String(iterations), "--cpu", String(cpu), "--threads"] + threads.map(String.init)
         var environment = ProcessInfo.processInfo.environment
         environment["HF_HUB_OFFLINE"] = "1"
         process.environment = environment
@@ -214,6 +227,11 @@ struct SentimentBench: AsyncParsableCommand {
 
     static func ms(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    /// The median (the mean of the middle two for an even count).
+    static func median(_ sorted: [Double]) -> Double {
+        sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     static func percentile(_ values: [Double], _ q: Double) -> Double {

@@ -70,8 +70,19 @@ def classify(tok, model, texts: list[str]) -> torch.Tensor:
     return torch.softmax(model(**batch).logits, dim=-1)
 
 
-def measure(tok, model, texts: list[str], threads: int, iterations: int) -> dict:
+def measure(tok, model, texts: list[str], threads: int, iterations: int, cpu: int = -1) -> dict:
+    """One thread count's figures; at 1 thread pinned to `cpu` (when ≥ 0), as the engine's are."""
     torch.set_num_threads(threads)
+    everywhere = os.sched_getaffinity(0)
+    if threads == 1 and cpu >= 0:
+        os.sched_setaffinity(0, {cpu})
+    try:
+        return measured(tok, model, texts, threads, iterations)
+    finally:
+        os.sched_setaffinity(0, everywhere)
+
+
+def measured(tok, model, texts: list[str], threads: int, iterations: int) -> dict:
     with torch.inference_mode():
         for text in texts[:20]:
             embed(tok, model, [text])
@@ -110,6 +121,7 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--classify", metavar="DIR", help="benchmark this sequence-classification model directory")
+    parser.add_argument("--cpu", type=int, default=-1, help="pin the 1-thread measurements to this CPU (-1: no)")
     parser.add_argument("--texts-file", help="JSON array of headlines to use (default: the first 640 of tfns_dev)")
     args = parser.parse_args()
     global embed
@@ -126,7 +138,7 @@ def main() -> None:
     texts = json.loads(pathlib.Path(args.texts_file).read_text()) if args.texts_file else headlines(640)
     ids = tok(GOLDEN_HEADLINE)["input_ids"]
     assert len(ids) == 23, len(ids)
-    results = [measure(tok, model, texts, threads, args.iterations) for threads in args.threads]
+    results = [measure(tok, model, texts, threads, args.iterations, args.cpu) for threads in args.threads]
     print(json.dumps({
         "engine": "pytorch",
         "model": (f"{args.classify} (sequence classification, softmax, max_length 128)" if args.classify

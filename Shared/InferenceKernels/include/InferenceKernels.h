@@ -17,6 +17,13 @@ int cdt_small_gemm_supported(void);
 void cdt_linear_accumulate(const float *input, long lda, const float *weight, long ldw,
                            float *output, long ldc, long rows, long cols, long depth);
 
+/// `cdt_linear_accumulate` shared by `participants` threads that all call it with the same arguments: blocks of 64
+/// weight rows (output columns) are handed out through `*next` (an atomic counter starting at 0), so a thread on a
+/// slower or busier core simply takes fewer blocks. Each output is computed exactly as in one call (bit-identical).
+void cdt_linear_accumulate_shared(const float *input, long lda, const float *weight, long ldw,
+                                  float *output, long ldc, long rows, long cols, long depth,
+                                  long *next, long participants);
+
 /// Exact GELU in place, `x·½(1 + erf(x/√2))`, with the same rational erf as the Swift `Kernels.erf` (within a few
 /// float ULPs of it: the polynomial is evaluated with fused multiply-adds). Requires `cdt_small_gemm_supported()`.
 void cdt_gelu_erf(float *values, long count);
