@@ -65,7 +65,7 @@ struct AuthSystemTests {
             #expect(byKey.status == 401)
 
             // The audit reached store-svc: the key's requests (token exchange, two routes, the refusals).
-            let store = RPCClient(configuration: .init(address: .unix(path: system.directory.file("data") + "/run/store.sock")))
+            let store = RPCClient.patient(.unix(path: system.directory.file("data") + "/run/store.sock"))
             defer { store.close() }
             #expect(await Eventually.wait(timeout: .seconds(10), interval: .milliseconds(200)) {
                 let count = (try? await store.call(Contracts.Store.UserRequestCount.self, .init(keyID: id, since: started)))?.count ?? 0

@@ -14,7 +14,7 @@ struct DefiSnapshotTests {
     @Test("snapshots land in store-svc, defi.update is published, history and the merged chart read them back")
     func snapshots() async throws {
         try await DefiStack.with(["DEFI_COLLECTOR_ENABLED": "true", "DEFI_SNAPSHOT_INTERVAL": "0.5"]) { stack in
-            let client = RPCClient(address: .unix(path: stack.defiSocket))
+            let client = RPCClient.patient(.unix(path: stack.defiSocket))
             defer { client.close() }
             let update = await withTaskGroup(of: LiveTopics.DefiUpdateTopic.Payload?.self) { group in
                 group.addTask {
@@ -48,7 +48,7 @@ struct DefiSnapshotTests {
             #expect(stored)
             #expect(history.first?["tvl"] as? String == "11549515584.783794")
             #expect(FileManager.default.fileExists(atPath: stack.directory.file("data/cryptodt.sqlite")))
-            let storeClient = RPCClient(address: .unix(path: stack.storeSocket))
+            let storeClient = RPCClient.patient(.unix(path: stack.storeSocket))
             defer { storeClient.close() }
             let latest = try await storeClient.call(Store.DefiProtocols.self, .init())
             #expect(latest.protocols.count == 10)

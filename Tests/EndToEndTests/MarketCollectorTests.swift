@@ -13,7 +13,7 @@ struct MarketCollectorTests {
         let env = ["MARKET_COLLECTOR_ENABLED": "true", "MARKET_WATCHLIST": "BTC", "MARKET_COLLECT_INTERVAL": "0.3",
                    "MARKET_CANDLE_MARKETS": "BTCUSDT", "MARKET_CANDLE_POLL_INTERVAL": "0.3"]
         try await MarketStack.with(env) { stack in
-            let client = RPCClient(address: .unix(path: stack.directory.file("run/market.sock")))
+            let client = RPCClient.patient(.unix(path: stack.directory.file("run/market.sock")))
             defer { client.close() }
             let (prices, candle) = await withTaskGroup(of: (Market.PricesTopic.Payload?, Market.CandleTopic.Payload?).self) { group in
                 group.addTask {

@@ -16,7 +16,7 @@ struct ServiceProcessTests {
             environment: ["DATA_DIR": directory.file("data"), "SOCKET_DIR": directory.file("run"), "RPC_DEBUG_METHODS": "true"],
             logPath: directory.file("\(executable).log"))
         let name = executable == "store-svc" ? "store.sock" : "market.sock"
-        let client = RPCClient(configuration: .init(address: .unix(path: directory.file("run/\(name)")), connections: 1))
+        let client = RPCClient.patient(.unix(path: directory.file("run/\(name)")), connections: 1)
         defer { client.close() }
         let ready = await Eventually.wait(timeout: .seconds(20)) {
             (try? await client.call(System.Info.self, NoParams(), timeout: .milliseconds(500))) != nil
@@ -41,7 +41,7 @@ struct ServiceProcessTests {
             executable: BuiltProducts.path("defi-svc"),
             environment: ["DATA_DIR": directory.file("data"), "DEFI_RPC_ADDRESS": "tcp://127.0.0.1:\(port)"],
             logPath: directory.file("defi.log"))
-        let client = RPCClient(address: .tcp(host: "127.0.0.1", port: port))
+        let client = RPCClient.patient(.tcp(host: "127.0.0.1", port: port))
         defer { client.close() }
         var info: ServiceInfo?
         _ = await Eventually.wait(timeout: .seconds(20)) {

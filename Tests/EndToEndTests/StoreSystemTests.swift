@@ -51,7 +51,7 @@ struct StoreSystemTests {
         var first: [String] = []
         try await SystemHarness.with(directory: directory) { system in
             #expect(await Self.storeReady(system), "\(system.directory.path)")
-            let client = RPCClient(address: StoreNode.address(data))
+            let client = RPCClient.patient(StoreNode.address(data))
             defer { client.close() }
             let dayStart = Interval.d1.openTime(containing: now)
             _ = try await client.call(Contracts.Store.InsertPrices.self, .init(

@@ -148,7 +148,7 @@ struct NewsEndToEndTests {
 
     /// 7. A story added to a feed is published as `news.item`, then scored and published as `sentiment.update`.
     func notifications(_ stack: NewsStack, now: Int64) async throws {
-        let client = RPCClient(address: .unix(path: stack.directory.file("run/news-sentiment.sock")))
+        let client = RPCClient.patient(.unix(path: stack.directory.file("run/news-sentiment.sock")))
         defer { client.close() }
         let title = "Solana validators ship a faster client"
         let (item, update) = try await withThrowingTaskGroup(of: (NewsItem?, LiveTopics.SentimentUpdateTopic.Payload?).self) { group in

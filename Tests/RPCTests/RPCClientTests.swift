@@ -12,7 +12,7 @@ struct RPCClientTests {
     @Test("round trip over a Unix socket and over TCP")
     func roundTrip() async throws {
         try await RPCTestServer.with(router: makeRouter()) { _, address, _ in
-            let client = RPCClient(address: address)
+            let client = RPCClient.patient(address)
             defer { client.close() }
             let reply = try await client.call(Echo.self, .init(value: "héllo ✓", n: 42))
             #expect(reply == .init(value: "héllo ✓", n: 42))
@@ -20,7 +20,7 @@ struct RPCClientTests {
         let port = try FreePort.next()
         try await RPCTestServer.with(router: makeRouter(), address: .tcp(host: "127.0.0.1", port: port)) { _, address, _ in
             #expect(address == .tcp(host: "127.0.0.1", port: port))
-            let client = RPCClient(address: address)
+            let client = RPCClient.patient(address)
             defer { client.close() }
             let reply = try await client.call(Echo.self, .init(value: "tcp", n: 1))
             #expect(reply.value == "tcp")
@@ -54,7 +54,7 @@ struct RPCClientTests {
         close(fd)
         #expect(FileManager.default.fileExists(atPath: path))
         try await RPCTestServer.with(router: makeRouter(), address: .unix(path: path)) { _, address, _ in
-            let client = RPCClient(address: address)
+            let client = RPCClient.patient(address)
             defer { client.close() }
             let reply = try await client.call(Echo.self, .init(value: "fresh", n: 1))
             #expect(reply.value == "fresh")
@@ -68,7 +68,7 @@ struct RPCClientTests {
     @Test("1,000 concurrent pipelined calls on one connection are matched to their ids")
     func pipelining() async throws {
         try await RPCTestServer.with(router: makeRouter()) { _, address, _ in
-            let client = RPCClient(configuration: .init(address: address, connections: 1))
+            let client = RPCClient.patient(address, connections: 1)
             defer { client.close() }
             let mismatches = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<1_000 {
@@ -89,7 +89,7 @@ struct RPCClientTests {
     func outOfOrder() async throws {
         let probe = Probe()
         try await RPCTestServer.with(router: makeRouter(probe: probe)) { _, address, _ in
-            let client = RPCClient(configuration: .init(address: address, connections: 1))
+            let client = RPCClient.patient(address, connections: 1)
             defer { client.close() }
             // The slow call (a 60 s handler) is running on the server before the fast one is sent on the same
             // connection; the fast reply must arrive while the slow one is still pending (it is then cancelled).
@@ -109,7 +109,7 @@ struct RPCClientTests {
     func deadline() async throws {
         let probe = Probe()
         try await RPCTestServer.with(router: makeRouter(probe: probe)) { server, address, _ in
-            let client = RPCClient(configuration: .init(address: address, connections: 1))
+            let client = RPCClient.patient(address, connections: 1)
             defer { client.close() }
             // Connect first, so the deadline covers the call and not the connection set-up.
             _ = try await client.call(Echo.self, .init(value: "warm", n: 0))
@@ -134,7 +134,7 @@ struct RPCClientTests {
     func cancellation() async throws {
         let probe = Probe()
         try await RPCTestServer.with(router: makeRouter(probe: probe)) { _, address, _ in
-            let client = RPCClient(address: address)
+            let client = RPCClient.patient(address)
             defer { client.close() }
             let task = Task { try await client.call(Sleep.self, .init(ms: 5_000)) }
             #expect(await Eventually.wait(timeout: .seconds(10)) { probe.started.load(ordering: .relaxed) == 1 })
@@ -185,7 +185,7 @@ struct RPCClientTests {
         defer { directory.remove() }
         let address = RPCAddress.unix(path: directory.file("drain.sock"))
         try await RPCTestServer.with(router: makeRouter(probe: probe), address: address) { server, address, group in
-            let client = RPCClient(configuration: .init(address: address, connections: 1))
+            let client = RPCClient.patient(address, connections: 1)
             defer { client.close() }
             async let slow = client.call(Sleep.self, .init(ms: 400))
             #expect(await Eventually.wait(timeout: .seconds(10)) { probe.started.load(ordering: .relaxed) == 1 })
@@ -204,7 +204,7 @@ struct RPCClientTests {
     func notifications() async throws {
         let hub = NotificationHub()
         try await RPCTestServer.with(router: makeRouter(hub: hub), hub: hub) { _, address, _ in
-            let client = RPCClient(address: address)
+            let client = RPCClient.patient(address)
             defer { client.close() }
             let raw = try await LineClient(address: address)
             let subscribed = try #require(try await raw.exchange(#"{"jsonrpc":"2.0","id":1,"method":"rpc.subscribe","params":{"topics":["prices.*"]}}"#))

@@ -63,7 +63,7 @@ struct RPCPlacementTests {
         #expect(router.placement(of: WhereAmIPooled.name) == .concurrencyPool)
         #expect(router.placement(of: Block.name) != .concurrencyPool)
         try await RPCTestServer.with(router: router) { _, address, _ in
-            let client = RPCClient(address: address)
+            let client = RPCClient.patient(address)
             defer { client.close() }
             let onLoop = try await client.call(WhereAmI.self, NoParams())
             #expect(onLoop.onEventLoop)
@@ -71,7 +71,7 @@ struct RPCPlacementTests {
             #expect(!pooled.onEventLoop)
         }
         try await RPCTestServer.with(router: router, handlersOnEventLoop: false) { _, address, _ in
-            let client = RPCClient(address: address)
+            let client = RPCClient.patient(address)
             defer { client.close() }
             let result = try await client.call(WhereAmI.self, NoParams())
             #expect(!result.onEventLoop)
@@ -82,7 +82,7 @@ struct RPCPlacementTests {
     func blockingHandler() async throws {
         let probe = Probe(), latch = Latch()
         try await RPCTestServer.with(router: Self.router(probe: probe, latch: latch)) { _, address, _ in
-            let client = RPCClient(configuration: .init(address: address, connections: 1))
+            let client = RPCClient.patient(address, connections: 1)
             defer { client.close() }
             _ = try await client.call(Echo.self, .init(value: "warm", n: 0))
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -110,7 +110,7 @@ struct RPCPlacementTests {
     @Test("a caller preferring client.taskExecutor is resumed on that connection's event loop")
     func callerOnLoop() async throws {
         try await RPCTestServer.with(router: Self.router(probe: Probe())) { _, address, _ in
-            let client = RPCClient(configuration: .init(address: address, connections: 2))
+            let client = RPCClient.patient(address, connections: 2)
             defer { client.close() }
             let loop = try #require(client.taskExecutor as? EventLoopTaskExecutor).eventLoop
             let (reply, resumedOnLoop) = try await withTaskExecutorPreference(client.taskExecutor) {
@@ -134,7 +134,7 @@ struct RPCPlacementTests {
     func deadlineRearm() async throws {
         let probe = Probe()
         try await RPCTestServer.with(router: makeRouter(probe: probe)) { server, address, _ in
-            let client = RPCClient(configuration: .init(address: address, connections: 1))
+            let client = RPCClient.patient(address, connections: 1)
             defer { client.close() }
             _ = try await client.call(Echo.self, .init(value: "warm", n: 0))
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -73,7 +73,7 @@ struct RPCProtocolTests {
     @Test("application errors carry their problem")
     func applicationError() async throws {
         try await RPCTestServer.with(router: makeRouter()) { _, address, _ in
-            let client = RPCClient(address: address)
+            let client = RPCClient.patient(address)
             defer { client.close() }
             let error = await #expect(throws: RPCError.self) { try await client.call(Fail.self, NoParams()) }
             #expect(error?.code == RPCErrorCode.application)
@@ -94,7 +94,7 @@ struct RPCProtocolTests {
             let closed = try await client.readObject()
             #expect(closed == nil)
             // Another connection works.
-            let other = RPCClient(address: address)
+            let other = RPCClient.patient(address)
             defer { other.close() }
             let echo = try await other.call(Echo.self, .init(value: "still up", n: 2))
             #expect(echo.value == "still up")
@@ -123,7 +123,7 @@ struct RPCProtocolTests {
             #expect(await Eventually.wait(timeout: .seconds(30)) { server.inFlightCalls == 0 })
             #expect(probe.cancelled.load(ordering: .relaxed) == 1)
             #expect(probe.completed.load(ordering: .relaxed) == 0)
-            let other = RPCClient(address: address)
+            let other = RPCClient.patient(address)
             defer { other.close() }
             let value1 = try await other.call(Echo.self, .init(value: "ok", n: 1))
             #expect(value1.value == "ok")

@@ -39,7 +39,7 @@ struct StoreRPCFixture: Sendable {
         StoreHandlers(store: store, housekeeping: housekeeping).register(into: &router)
         let finalConfiguration = configuration
         try await RPCTestServer.with(router: router) { _, address, _ in
-            let client = RPCClient(address: address)
+            let client = RPCClient.patient(address)
             defer { client.close() }
             try await body(StoreRPCFixture(client: client, store: store, configuration: finalConfiguration, directory: directory))
         }
