@@ -6,7 +6,7 @@ import TestSupport
 
 /// replay-upstream + store-svc + defi-svc + gateway as real processes, DefiLlama's base URL pointed at the replay,
 /// snapshots going to a real store-svc SQLite file in the stack's directory.
-final class DefiStack: Sendable {
+final class DefiStack: ReplayStack {
     let directory: TemporaryDirectory
     let replay: ServiceProcess
     let replayPort: Int
@@ -26,7 +26,7 @@ final class DefiStack: Sendable {
     static let adminKey = "defi-e2e-admin-key-0123456789-abcdefgh"
 
     /// Starts the four processes; `environment` adds defi-svc settings (TTL, collector, snapshot interval).
-    init(environment: [String: String] = [:]) async throws {
+    init(environment: [String: String]) async throws {
         directory = try DefiStack.makeDirectory()
         let (replay, replayPort) = try await ReplayUpstreamProcess.start(fixtures: MarketStack.fixtures, logPath: directory.file("replay.log"))
         self.replay = replay
@@ -54,7 +54,7 @@ final class DefiStack: Sendable {
         }
         if !ready {
             await stop()
-            throw MarketStack.StackError(message: "stack not ready: \(defi.output())\n\(gateway.output())")
+            throw StackError(message: "stack not ready: \(defi.output())\n\(gateway.output())")
         }
     }
 
@@ -75,44 +75,6 @@ final class DefiStack: Sendable {
         try await http.fetch("http://127.0.0.1:\(port)\(path)", headers: [("X-API-Key", Self.adminKey)])
     }
 
-    /// A gateway GET decoded as a JSON object.
-    func json(_ path: String) async throws -> (status: Int, headers: HTTPHeaders, object: [String: Any]) {
-        let response = try await get(path)
-        let object = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any] ?? [:]
-        return (response.status, response.headers, object)
-    }
-
-    /// A control-API call on the replay upstream.
-    @discardableResult
-    func control(_ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> String {
-        try await ReplayControl(http: http, port: replayPort).call(method, path, body)
-    }
-
-    /// How many requests the replay upstream saw for `path`.
-    func hits(_ path: String) async throws -> Int {
-        try await ReplayControl(http: http, port: replayPort).hits(path)
-    }
-
-    /// Stops every process and removes the directory.
-    func stop() async {
-        await gateway.stop(grace: .seconds(5))
-        await defi.stop(grace: .seconds(5))
-        await store.stop(grace: .seconds(5))
-        await replay.stop(grace: .seconds(5))
-        try? await http.shutdown()
-        directory.remove()
-    }
-
-    /// Runs `body` against a fresh stack and always stops it.
-    static func with(_ environment: [String: String] = [:], _ body: (DefiStack) async throws -> Void) async throws {
-        let stack = try await DefiStack(environment: environment)
-        do {
-            try await body(stack)
-        } catch {
-            print("defi-svc log:\n\(stack.defi.output().suffix(4_000))")
-            await stack.stop()
-            throw error
-        }
-        await stack.stop()
-    }
+    var processes: [ServiceProcess] { [gateway, defi, store, replay] }
+    var loggedService: (name: String, process: ServiceProcess) { ("defi-svc", defi) }
 }

@@ -5,7 +5,7 @@ import NIOHTTP1
 import TestSupport
 
 /// replay-upstream + market-svc + gateway as real processes, the provider base URLs pointed at the replay.
-final class MarketStack: Sendable {
+final class MarketStack: ReplayStack {
     let directory: TemporaryDirectory
     let replay: ServiceProcess
     let replayPort: Int
@@ -18,7 +18,7 @@ final class MarketStack: Sendable {
     static let fixtures = SystemHarness.repositoryRoot + "/Tests/Fixtures"
 
     /// Starts the three processes; `environment` adds market-svc settings (short TTLs, breaker settings).
-    init(environment: [String: String] = [:]) async throws {
+    init(environment: [String: String]) async throws {
         directory = try TemporaryDirectory(prefix: "mkt")
         let (replay, replayPort) = try await ReplayUpstreamProcess.start(fixtures: Self.fixtures, logPath: directory.file("replay.log"))
         self.replay = replay
@@ -51,53 +51,14 @@ final class MarketStack: Sendable {
         }
     }
 
-    struct StackError: Error, CustomStringConvertible { let message: String; var description: String { message } }
-
     /// A gateway GET.
     func get(_ path: String) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
         try await http.fetch("http://127.0.0.1:\(port)\(path)")
     }
 
-    /// A gateway GET decoded as a JSON object.
-    func json(_ path: String) async throws -> (status: Int, headers: HTTPHeaders, object: [String: Any]) {
-        let response = try await get(path)
-        let object = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any] ?? [:]
-        return (response.status, response.headers, object)
-    }
-
-    /// A control-API call on the replay upstream.
-    @discardableResult
-    func control(_ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> String {
-        try await ReplayControl(http: http, port: replayPort).call(method, path, body)
-    }
-
     /// Installs a fault (`{"path": …, "fault": …}`).
     func fault(_ json: String) async throws { try await control(.POST, "faults", json) }
 
-    /// How many requests the replay upstream saw for `path`.
-    func hits(_ path: String) async throws -> Int {
-        try await ReplayControl(http: http, port: replayPort).hits(path)
-    }
-
-    /// Stops every process and removes the directory.
-    func stop() async {
-        await gateway.stop(grace: .seconds(5))
-        await market.stop(grace: .seconds(5))
-        await replay.stop(grace: .seconds(5))
-        try? await http.shutdown()
-        directory.remove()
-    }
-
-    /// Runs `body` against a fresh stack and always stops it.
-    static func with(_ environment: [String: String] = [:], _ body: (MarketStack) async throws -> Void) async throws {
-        let stack = try await MarketStack(environment: environment)
-        do {
-            try await body(stack)
-        } catch {
-            print("market-svc log:\n\(stack.market.output().suffix(4_000))")
-            await stack.stop()
-            throw error
-        }
-        await stack.stop()
-    }
+    var processes: [ServiceProcess] { [gateway, market, replay] }
+    var loggedService: (name: String, process: ServiceProcess) { ("market-svc", market) }
 }
