@@ -24,7 +24,8 @@ long cdt_attention_scratch_floats(long length, long headSize) {
 }
 
 /// e^x, 16 lanes: x = n·ln2 + r with |r| ≤ ln2/2, e^r by Cephes' degree-7 polynomial for `expf` (≈ 1 ulp), then
-/// scaled by 2ⁿ. Inputs below −87.3 give 0 (through scalef), as `expf` underflows there too.
+/// scaled by 2ⁿ (`scalef`). Inputs are clamped to [−103, 88.7]; below about −87.3 the result is subnormal or 0, as
+/// `expf`'s is (softmax only passes values ≤ 0).
 CDT_INLINE __m512 exp16(__m512 x) {
     x = _mm512_max_ps(x, _mm512_set1_ps(-103.0f));
     x = _mm512_min_ps(x, _mm512_set1_ps(88.72283935546875f));
