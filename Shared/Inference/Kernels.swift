@@ -248,6 +248,31 @@ enum Kernels {
         return x * p / q
     }
 
+    /// Scaled dot-product attention of one sequence, every head (head h's columns are `h·headSize ..< (h+1)·headSize`):
+    /// for each of `queryRows` query rows, `softmax(scale · q · Kᵀ) · V` over the `length` key and value rows into
+    /// `context`. On AVX-512 CPUs one `cdt_attention` call (`scratch`: `cdt_attention_scratch_floats` floats, 64-byte
+    /// aligned); otherwise per head through `cblas_sgemm` and ``softmaxRows(_:rows:width:)`` (`scratch`:
+    /// `queryRows × length` floats).
+    static func attention(
+        _ blas: OpenBLAS, query: UnsafePointer<Float>, ldq: Int, queryRows: Int,
+        keys: UnsafePointer<Float>, values: UnsafePointer<Float>, ldkv: Int, length: Int,
+        heads: Int, headSize: Int, scale: Float, context: UnsafeMutablePointer<Float>, ldc: Int,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
+        if smallKernelSupported {
+            cdt_attention(query, ldq, queryRows, keys, values, ldkv, length, heads, headSize, scale, context, ldc, scratch)
+            return
+        }
+        for head in 0..<heads {
+            let offset = head * headSize
+            gemm(blas, m: queryRows, n: length, k: headSize, a: query + offset, lda: ldq, b: keys + offset, ldb: ldkv,
+                 transposeB: true, c: scratch, ldc: length, alpha: scale)
+            softmaxRows(scratch, rows: queryRows, width: length)
+            gemm(blas, m: queryRows, n: headSize, k: length, a: scratch, lda: length, b: values + offset, ldb: ldkv,
+                 c: context + offset, ldc: ldc)
+        }
+    }
+
     /// Softmax of each of `rows` rows in place (max-subtracted for stability).
     static func softmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         for r in 0..<rows {

@@ -154,33 +154,31 @@ struct TransformerEncoder: Sendable {
         Kernels.broadcastRows(p + layer.qkvBias.offset, rows: total, width: h3, into: qkv)
         Kernels.linear(blas, input: hidden, rows: total, inputWidth: h,
                        weight: p + layer.qkvWeight.offset, outputWidth: h3, output: qkv)
-        // Attention per sequence (all heads in one kernel call on AVX-512 CPUs; else per head through OpenBLAS), at
-        // the sequence's own length.
+        // Attention per sequence, at the sequence's own length.
         for (index, sequence) in sequences.enumerated() {
-            let length = sequence.count
             let rows = qkv + starts[index] * h3
-            if Kernels.smallKernelSupported {
-                cdt_attention(rows, h3, length, rows + h, rows + 2 * h, h3, length, c.headCount, d, scale,
-                              context + starts[index] * h, h, scores)
-                continue
-            }
-            for head in 0..<c.headCount {
-                let q = rows + head * d
-                Kernels.gemm(blas, m: length, n: length, k: d, a: q, lda: h3, b: q + h, ldb: h3, transposeB: true,
-                             c: scores, ldc: length, alpha: scale)
-                Kernels.softmaxRows(scores, rows: length, width: length)
-                Kernels.gemm(blas, m: length, n: d, k: length, a: scores, lda: length, b: q + 2 * h, ldb: h3,
-                             c: context + starts[index] * h + head * d, ldc: h)
-            }
+            Kernels.attention(blas, query: rows, ldq: h3, queryRows: sequence.count, keys: rows + h, values: rows + 2 * h,
+                              ldkv: h3, length: sequence.count, heads: c.headCount, headSize: d, scale: scale,
+                              context: context + starts[index] * h, ldc: h, scratch: scores)
         }
-        // Output projection with residual: scratch = hidden + bias; scratch += context · Wo; LayerNorm.
-        Kernels.addBiasRows(hidden, bias: p + layer.attentionOutBias.offset, rows: total, width: h, into: scratch)
-        Kernels.linear(blas, input: context, rows: total, inputWidth: h,
-                       weight: p + layer.attentionOutWeight.offset, outputWidth: h, output: scratch)
-        Kernels.layerNorm(scratch, rows: total, width: h,
-                          gamma: p + layer.attentionNormGamma.offset, beta: p + layer.attentionNormBeta.offset,
-                          epsilon: c.layerNormEpsilon, into: hidden)
+        attentionOutput(layer, rows: total, context: context, residual: hidden, scratch: scratch, p: p)
         feedForward(layer, rows: total, hidden: hidden, intermediate: intermediate, scratch: scratch, p: p)
+    }
+
+    /// Attention output projection with residual and LayerNorm over `rows` rows: scratch = residual + bias;
+    /// scratch += context · Woᵀ; residual = LayerNorm(scratch).
+    private func attentionOutput(
+        _ layer: LayerSlots, rows: Int, context: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>, p: UnsafePointer<Float>
+    ) {
+        let c = configuration
+        let h = c.hiddenSize
+        Kernels.addBiasRows(residual, bias: p + layer.attentionOutBias.offset, rows: rows, width: h, into: scratch)
+        Kernels.linear(blas, input: context, rows: rows, inputWidth: h,
+                       weight: p + layer.attentionOutWeight.offset, outputWidth: h, output: scratch)
+        Kernels.layerNorm(scratch, rows: rows, width: h,
+                          gamma: p + layer.attentionNormGamma.offset, beta: p + layer.attentionNormBeta.offset,
+                          epsilon: c.layerNormEpsilon, into: residual)
     }
 
     /// Feed-forward block with residual and LayerNorm over `rows` rows of `hidden` (read and overwritten):
@@ -228,29 +226,14 @@ struct TransformerEncoder: Sendable {
         }
         Kernels.broadcastRows(qkvBias, rows: count, width: h, into: query)
         Kernels.linear(blas, input: firstHidden, rows: count, inputWidth: h, weight: qkvWeight, outputWidth: h, output: query)
-        // One query row against the sequence's keys and values, per head.
+        // One query row against the sequence's keys and values.
         for (index, sequence) in sequences.enumerated() {
-            let length = sequence.count
             let keys = qkv + starts[index] * h3 + h
-            if Kernels.smallKernelSupported {
-                cdt_attention(query + index * h, h, 1, keys, keys + h, h3, length, c.headCount, d, scale,
-                              context + index * h, h, scores)
-                continue
-            }
-            for head in 0..<c.headCount {
-                Kernels.gemm(blas, m: 1, n: length, k: d, a: query + index * h + head * d, lda: h,
-                             b: keys + head * d, ldb: h3, transposeB: true, c: scores, ldc: length, alpha: scale)
-                Kernels.softmaxRows(scores, rows: 1, width: length)
-                Kernels.gemm(blas, m: 1, n: d, k: length, a: scores, lda: length, b: keys + h + head * d, ldb: h3,
-                             c: context + index * h + head * d, ldc: h)
-            }
+            Kernels.attention(blas, query: query + index * h, ldq: h, queryRows: 1, keys: keys, values: keys + h, ldkv: h3,
+                              length: sequence.count, heads: c.headCount, headSize: d, scale: scale,
+                              context: context + index * h, ldc: h, scratch: scores)
         }
-        Kernels.addBiasRows(firstHidden, bias: p + layer.attentionOutBias.offset, rows: count, width: h, into: scratch)
-        Kernels.linear(blas, input: context, rows: count, inputWidth: h,
-                       weight: p + layer.attentionOutWeight.offset, outputWidth: h, output: scratch)
-        Kernels.layerNorm(scratch, rows: count, width: h,
-                          gamma: p + layer.attentionNormGamma.offset, beta: p + layer.attentionNormBeta.offset,
-                          epsilon: c.layerNormEpsilon, into: firstHidden)
+        attentionOutput(layer, rows: count, context: context, residual: firstHidden, scratch: scratch, p: p)
         feedForward(layer, rows: count, hidden: firstHidden, intermediate: buffer + regions.intermediate, scratch: scratch, p: p)
     }
 
